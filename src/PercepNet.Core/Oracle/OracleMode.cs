@@ -1,0 +1,45 @@
+namespace PercepNet.Oracle;
+
+/// <summary>The listening conditions of the article, each driven by ideal values computed from the clean signal.</summary>
+public enum OracleMode
+{
+    /// <summary>Clean spectral magnitude per bin with the noisy phase.</summary>
+    Magnitude,
+
+    /// <summary>Ideal gains on the 34 ERB bands, interpolated to bins.</summary>
+    Bands,
+
+    /// <summary>Ideal band gains and comb-filter strengths (pitch mixing, band scaling).</summary>
+    BandsComb,
+
+    /// <summary>As <see cref="BandsComb"/>, then the envelope postfilter.</summary>
+    BandsCombPostfilter,
+}
+
+public static class OracleModes
+{
+    public static readonly IReadOnlyList<(string Name, OracleMode Mode)> All =
+    [
+        ("magnitude", OracleMode.Magnitude),
+        ("bands", OracleMode.Bands),
+        ("bands+comb", OracleMode.BandsComb),
+        ("bands+comb+postfilter", OracleMode.BandsCombPostfilter),
+    ];
+
+    public static string Name(this OracleMode mode) => All.First(m => m.Mode == mode).Name;
+
+    public static bool TryParse(string text, out OracleMode mode)
+    {
+        foreach ((string name, OracleMode m) in All)
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                mode = m;
+                return true;
+            }
+        }
+
+        mode = default;
+        return false;
+    }
+}

@@ -1,0 +1,49 @@
+using PercepNet.Audio;
+
+namespace PercepNet.Cli.Commands;
+
+/// <summary>Runs a command body so that expected failures print one line on stderr and exit non-zero, never a stack trace.</summary>
+internal static class CommandRunner
+{
+    public const int UsageError = 2;
+    public const int InputError = 3;
+    public const int Failure = 1;
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (AudioFormatException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return InputError;
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+    }
+
+    /// <summary>Refuses to write over any of the inputs.</summary>
+    public static void EnsureNotAnInput(string output, params string[] inputs)
+    {
+        string full = Path.GetFullPath(output);
+        foreach (string input in inputs)
+        {
+            if (string.Equals(full, Path.GetFullPath(input), StringComparison.Ordinal))
+            {
+                throw new UsageException($"{output}: refusing to overwrite an input file");
+            }
+        }
+    }
+}
+
+internal sealed class UsageException(string message) : Exception(message);

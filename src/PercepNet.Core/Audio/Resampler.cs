@@ -1,0 +1,75 @@
+using NAudio.Dsp;
+
+namespace PercepNet.Audio;
+
+/// <summary>
+/// Band-limited streaming resampler for one channel: NAudio's WDL resampler in windowed-sinc mode (64 taps,
+/// 32× interpolated), which compensates its own filter delay, so input and output stay time-aligned.
+/// </summary>
+public sealed class Resampler
+{
+    private readonly WdlResampler _wdl = new();
+
+    public Resampler(int inputRate, int outputRate)
+    {
+        if (inputRate <= 0 || outputRate <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputRate), "Sample rates must be positive.");
+        }
+
+        InputRate = inputRate;
+        OutputRate = outputRate;
+        _wdl.SetMode(true, 0, true, 64, 32);
+        _wdl.SetFeedMode(true);
+        _wdl.SetRates(inputRate, outputRate);
+    }
+
+    public int InputRate { get; }
+
+    public int OutputRate { get; }
+
+    /// <summary>Consumes all of <paramref name="input"/> and appends what it produces to <paramref name="output"/>.</summary>
+    public void Process(ReadOnlySpan<float> input, List<float> output)
+    {
+        const int Chunk = 4096;
+        float[] outBuffer = new float[(int)((long)Chunk * OutputRate / InputRate) + 64];
+        for (int pos = 0; pos < input.Length; pos += Chunk)
+        {
+            int n = Math.Min(Chunk, input.Length - pos);
+            int need = _wdl.ResamplePrepare(n, 1, out Span<float> inBuffer);
+            input.Slice(pos, Math.Min(need, n)).CopyTo(inBuffer);
+            int got = _wdl.ResampleOut(outBuffer, need, outBuffer.Length, 1);
+            for (int i = 0; i < got; i++)
+            {
+                output.Add(outBuffer[i]);
+            }
+        }
+    }
+
+    /// <summary>Resamples a whole signal; the result has round(length·out/in) samples, aligned with the input.</summary>
+    public static float[] Resample(ReadOnlySpan<float> input, int inputRate, int outputRate)
+    {
+        if (inputRate == outputRate)
+        {
+            return input.ToArray();
+        }
+
+        int expected = (int)Math.Round((double)input.Length * outputRate / inputRate);
+        var resampler = new Resampler(inputRate, outputRate);
+        var output = new List<float>(expected + 1024);
+        resampler.Process(input, output);
+        var silence = new float[Math.Max(256, inputRate / 50)];
+        for (int tries = 0; output.Count < expected && tries < 100; tries++)
+        {
+            resampler.Process(silence, output);
+        }
+
+        var result = new float[expected];
+        for (int i = 0; i < expected && i < output.Count; i++)
+        {
+            result[i] = output[i];
+        }
+
+        return result;
+    }
+}

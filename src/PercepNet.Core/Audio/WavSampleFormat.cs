@@ -1,0 +1,10 @@
+namespace PercepNet.Audio;
+
+public enum WavSampleFormat
+{
+    /// <summary>16-bit integer PCM (values clamped to [−1, 1]).</summary>
+    Pcm16,
+
+    /// <summary>32-bit IEEE float.</summary>
+    Float32,
+}

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using PercepNet.Cli.Commands;
+using PercepNet.Cli;
 
-var root = new RootCommand("PercepNet speech enhancement for .NET: denoise, evaluate, and explore the signal chain.")
-{
-    OracleCommand.Create(),
-    MixCommand.Create(),
-};
-
-return root.Parse(args).Invoke();
+return CliApp.Run(args);

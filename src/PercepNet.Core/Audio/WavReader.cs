@@ -30,10 +30,11 @@ public sealed class WavReader : IAudioReader
 
         WaveFormat format = _reader.WaveFormat;
         WaveFormatEncoding encoding = format.Encoding;
-        if (format is WaveFormatExtensible extensible)
+        if (encoding == WaveFormatEncoding.Extensible)
         {
-            encoding = extensible.SubFormat == PcmSubFormat ? WaveFormatEncoding.Pcm
-                : extensible.SubFormat == FloatSubFormat ? WaveFormatEncoding.IeeeFloat
+            Guid subFormat = format is WaveFormatExtensible extensible ? extensible.SubFormat : ReadSubFormat(path);
+            encoding = subFormat == PcmSubFormat ? WaveFormatEncoding.Pcm
+                : subFormat == FloatSubFormat ? WaveFormatEncoding.IeeeFloat
                 : WaveFormatEncoding.Unknown;
         }
 
@@ -60,6 +61,27 @@ public sealed class WavReader : IAudioReader
     }
 
     public string Path { get; }
+
+    /// <summary>The sub-format GUID of a WAVE_FORMAT_EXTENSIBLE fmt chunk (bytes 24..39 of the chunk).</summary>
+    private static Guid ReadSubFormat(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        reader.BaseStream.Position = 12;
+        while (reader.BaseStream.Position + 8 <= reader.BaseStream.Length)
+        {
+            string id = new(reader.ReadChars(4));
+            uint size = reader.ReadUInt32();
+            if (id == "fmt " && size >= 40)
+            {
+                reader.BaseStream.Position += 24;
+                return new Guid(reader.ReadBytes(16));
+            }
+
+            reader.BaseStream.Position += size + (size & 1);
+        }
+
+        return Guid.Empty;
+    }
 
     public int SampleRate { get; }
 

@@ -20,7 +20,7 @@ public static class CombFilter
     public const int MaxReach = 2 * MaxPeriodForFullOrder;
 
     private static readonly float[] FullTaps = HannTaps(Order);
-    private static readonly float[] ShortTaps = HannTaps(Order - 1);
+    private static readonly float[] ShortTaps = DropOuterTaps(FullTaps);
 
     /// <summary>Weights a_(−M..M) used at period T.</summary>
     public static ReadOnlySpan<float> Taps(int period) => period > MaxPeriodForFullOrder ? ShortTaps : FullTaps;
@@ -71,6 +71,18 @@ public static class CombFilter
                 output[n] += a * (past[n] + future[n]);
             }
         }
+    }
+
+    private static float[] DropOuterTaps(float[] taps)
+    {
+        float[] inner = taps[1..^1];
+        float sum = inner.Sum();
+        for (int i = 0; i < inner.Length; i++)
+        {
+            inner[i] /= sum;
+        }
+
+        return inner;
     }
 
     private static float[] HannTaps(int m)

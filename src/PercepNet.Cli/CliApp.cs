@@ -1,0 +1,17 @@
+using System.CommandLine;
+using PercepNet.Cli.Commands;
+
+namespace PercepNet.Cli;
+
+/// <summary>The <c>percepnet</c> command line.</summary>
+public static class CliApp
+{
+    public static RootCommand Build() =>
+        new("PercepNet speech enhancement for .NET: denoise, evaluate, and explore the signal chain.")
+        {
+            OracleCommand.Create(),
+            MixCommand.Create(),
+        };
+
+    public static int Run(string[] args) => Build().Parse(args).Invoke();
+}

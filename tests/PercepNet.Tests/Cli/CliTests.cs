@@ -1,0 +1,122 @@
+using PercepNet.Audio;
+using PercepNet.Cli;
+
+namespace PercepNet.Tests.Cli;
+
+[Collection(nameof(ConsoleCollection))]
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("percepnet-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_directory, name);
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        TextWriter previousOut = Console.Out, previousError = Console.Error;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            int code = CliApp.Run(args);
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(previousOut);
+            Console.SetError(previousError);
+        }
+    }
+
+    private (string Clean, string Noise) MakeInputs()
+    {
+        (float[] voiced, _) = SyntheticSignals.Voiced([new(1.5, 120, 160), new(1.0, 200, 170)], 3);
+        string clean = PathOf("speech.wav");
+        string noise = PathOf("noise.wav");
+        WavWriter.WriteMono(clean, voiced, 48000, WavSampleFormat.Float32);
+        WavWriter.WriteMono(noise, SyntheticSignals.WhiteNoise(20000, 4, 0.1), 16000, WavSampleFormat.Pcm16);
+        return (clean, noise);
+    }
+
+    [Fact]
+    public void MixThenOracleImprovesOnTheNoisyInput()
+    {
+        (string speech, string noise) = MakeInputs();
+        string noisy = PathOf("noisy.wav"), clean = PathOf("clean.wav"), enhanced = PathOf("enhanced.wav"), report = PathOf("report.json");
+        var mix = Run("mix", "--speech", speech, "--noise", noise, "--snr", "5", "-o", noisy, "--clean-out", clean, "--seed", "9");
+        Assert.Equal(0, mix.Code);
+        Assert.Contains("5.0 dB SNR", mix.Out);
+
+        var oracle = Run("oracle", "--clean", clean, "--noisy", noisy, "-o", enhanced, "--mode", "bands+comb", "--report", report);
+        Assert.True(oracle.Code == 0, oracle.Error);
+        string json = File.ReadAllText(report);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        double input = doc.RootElement.GetProperty("input").GetProperty("siSdr").GetDouble();
+        double output = doc.RootElement.GetProperty("enhanced").GetProperty("siSdr").GetDouble();
+        Assert.True(output > input + 3, $"SI-SDR {input:F2} → {output:F2}");
+        Assert.Equal(0, doc.RootElement.GetProperty("residualDelaySamples").GetInt32());
+    }
+
+    [Fact]
+    public void MixIsReproducibleForASeed()
+    {
+        (string speech, string noise) = MakeInputs();
+        Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("a.wav"), "--clean-out", PathOf("ac.wav"), "--seed", "5");
+        Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("b.wav"), "--clean-out", PathOf("bc.wav"), "--seed", "5");
+        Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("c.wav"), "--clean-out", PathOf("cc.wav"), "--seed", "6");
+        Assert.Equal(File.ReadAllBytes(PathOf("a.wav")), File.ReadAllBytes(PathOf("b.wav")));
+        Assert.NotEqual(File.ReadAllBytes(PathOf("a.wav")), File.ReadAllBytes(PathOf("c.wav")));
+    }
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("corrupt")]
+    [InlineData("truncated")]
+    [InlineData("missing")]
+    public void BadInputGivesOneLineAndLeavesTheOutputAlone(string kind)
+    {
+        (string speech, _) = MakeInputs();
+        string bad = PathOf($"{kind}.wav");
+        byte[] good = File.ReadAllBytes(speech);
+        switch (kind)
+        {
+            case "empty": File.WriteAllBytes(bad, []); break;
+            case "corrupt": File.WriteAllBytes(bad, [.. "RIFF"u8, .. new byte[200]]); break;
+            case "truncated": File.WriteAllBytes(bad, good[..30]); break;
+        }
+
+        string output = PathOf("existing.wav");
+        File.WriteAllText(output, "precious");
+        var result = Run("oracle", "--clean", speech, "--noisy", bad, "-o", output);
+        Assert.NotEqual(0, result.Code);
+        Assert.StartsWith($"error: {bad}: ", result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.Equal("precious", File.ReadAllText(output));
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+    }
+
+    [Fact]
+    public void RefusesToOverwriteAnInput()
+    {
+        (string speech, string noise) = MakeInputs();
+        byte[] before = File.ReadAllBytes(speech);
+        var result = Run("mix", "-s", speech, "-n", noise, "--snr", "5", "-o", speech, "--clean-out", PathOf("c.wav"));
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains("refusing to overwrite", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(speech));
+    }
+
+    [Fact]
+    public void UnknownModeIsAUsageError()
+    {
+        var result = Run("oracle", "--clean", "a.wav", "--noisy", "b.wav", "-o", "c.wav", "--mode", "wiener");
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains("wiener", result.Error);
+    }
+}
+
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;

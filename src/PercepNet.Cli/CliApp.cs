@@ -11,6 +11,7 @@ public static class CliApp
         {
             OracleCommand.Create(),
             MixCommand.Create(),
+            OracleTableCommand.Create(),
         };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -24,26 +24,34 @@ internal static class OracleCommand
         mode.AcceptOnlyFromAmong([.. OracleModes.All.Select(m => m.Name)]);
         var report = new Option<string?>("--report") { Description = "Also write the scores as JSON to this file." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float samples instead of 16-bit PCM." };
+        var pitch = new Option<string>("--pitch")
+        {
+            Description = "Pitch that tunes the comb on the noisy signal: 'clean' (ideal, tracked on the clean file) or "
+                + "'noisy' (tracked on the noisy file, as at inference).",
+            DefaultValueFactory = _ => "clean",
+        };
+        pitch.AcceptOnlyFromAmong("clean", "noisy");
 
         var command = new Command("oracle",
             "Enhance a noisy file with ideal gains (and comb strengths) computed from its clean reference, as in the "
             + "article's listening conditions; prints SI-SDR and segmental SNR of the noisy input and of the output "
             + "against the clean reference (both resampled to 48 kHz, delay compensated).")
         {
-            clean, noisy, output, mode, report, asFloat,
+            clean, noisy, output, mode, pitch, report, asFloat,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(
             parse.GetValue(clean)!, parse.GetValue(noisy)!, parse.GetValue(output)!, parse.GetValue(mode)!,
-            parse.GetValue(report), parse.GetValue(asFloat))));
+            parse.GetValue(pitch) == "noisy" ? OraclePitch.Noisy : OraclePitch.Clean, parse.GetValue(report), parse.GetValue(asFloat))));
         return command;
     }
 
     internal sealed record Scores(double SiSdr, double SegmentalSnr);
 
-    internal sealed record Report(string Clean, string Noisy, string Output, string Mode, double Seconds,
+    internal sealed record Report(string Clean, string Noisy, string Output, string Mode, string Pitch, double Seconds,
         Scores Input, Scores Enhanced, int ResidualDelaySamples);
 
-    private static int Run(string cleanPath, string noisyPath, string outputPath, string modeName, string? reportPath, bool asFloat)
+    private static int Run(string cleanPath, string noisyPath, string outputPath, string modeName, OraclePitch pitch,
+        string? reportPath, bool asFloat)
     {
         CommandRunner.EnsureNotAnInput(outputPath, cleanPath, noisyPath);
         if (reportPath is not null)
@@ -68,7 +76,7 @@ internal static class OracleCommand
         clean = clean[..length];
         noisy = noisy[..length];
 
-        float[] enhanced = new OracleEnhancer(mode).Enhance(clean, noisy);
+        float[] enhanced = new OracleEnhancer(mode, pitch).Enhance(clean, noisy);
         // The enhancer removes its own latency; check that nothing is left (a bounded search).
         int residual = DelayEstimator.Estimate(clean, enhanced, 48);
         float[] aligned = residual == 0 ? enhanced : DelayEstimator.Compensate(enhanced, residual);
@@ -84,7 +92,7 @@ internal static class OracleCommand
 
         if (reportPath is not null)
         {
-            var report = new Report(cleanPath, noisyPath, outputPath, mode.Name(), length / (double)FrameLayout.SampleRate,
+            var report = new Report(cleanPath, noisyPath, outputPath, mode.Name(), pitch == OraclePitch.Noisy ? "noisy" : "clean", length / (double)FrameLayout.SampleRate,
                 input, result, residual);
             string json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
             AtomicText.Write(reportPath, json + Environment.NewLine);

@@ -3,7 +3,7 @@ using PercepNet.Frames;
 namespace PercepNet.Features;
 
 /// <summary>
-/// The analysis half of the chain (SPEC §1–§4), one instance per stream. Each <see cref="Push"/> of a 480-sample
+/// The analysis half of the chain (SPEC §1–§4), one instance per stream. Each <see cref="Push(ReadOnlySpan{float})"/> of a 480-sample
 /// hop windows and transforms the newest 20 ms (window t) and completes frame ℓ = t − 2, whose window ends
 /// 20 ms before the newest sample: its spectrum Y(ℓ), the pitch chosen for it, its comb-filtered spectrum
 /// P(ℓ) (the comb's future taps reach into the look-ahead) and the band pitch coherences. Nothing is allocated
@@ -61,8 +61,11 @@ public sealed class FrameAnalyzer
     /// <summary>Pitch correlation of frame ℓ, in [0, 1].</summary>
     public float PitchCorrelation => _pitch.Correlation;
 
+    /// <summary>Period the comb filter used for frame ℓ (the tracked pitch unless one was imposed).</summary>
+    public int CombPeriod { get; private set; } = PitchTracker.MaxPeriod / 2;
+
     /// <summary>σ² = Σa_k² of the comb used for frame ℓ.</summary>
-    public float CombNoisePowerGain => CombFilter.NoisePowerGain(_pitch.Period);
+    public float CombNoisePowerGain => CombFilter.NoisePowerGain(CombPeriod);
 
     private ComplexF[] CombSpectrumBuffer { get; } = new ComplexF[FrameLayout.BinCount];
     private float[] CombEnergyBuffer { get; } = new float[ErbBands.Count];
@@ -85,10 +88,17 @@ public sealed class FrameAnalyzer
         Array.Clear(CombEnergyBuffer);
         Array.Clear(CoherenceBuffer);
         _pitch.Reset();
+        CombPeriod = PitchTracker.MaxPeriod / 2;
         _newest = 0;
     }
 
-    public void Push(ReadOnlySpan<float> hop)
+    public void Push(ReadOnlySpan<float> hop) => Push(hop, combPeriod: null);
+
+    /// <summary>
+    /// As <see cref="Push(ReadOnlySpan{float})"/>, but the comb filter of frame ℓ uses <paramref name="combPeriod"/>
+    /// when given (an ideal pitch, e.g. the clean signal's, for oracle experiments); the tracker still runs.
+    /// </summary>
+    public void Push(ReadOnlySpan<float> hop, int? combPeriod)
     {
         if (hop.Length != FrameLayout.HopSize)
         {
@@ -104,7 +114,8 @@ public sealed class FrameAnalyzer
         ErbBands.Energies(_spectra[_newest], _energies[_newest]);
 
         _pitch.Update(_history, FrameWindowStart);
-        CombFilter.Apply(_history, FrameWindowStart, _pitch.Period, _comb);
+        CombPeriod = combPeriod ?? _pitch.Period;
+        CombFilter.Apply(_history, FrameWindowStart, CombPeriod, _comb);
         VorbisWindow.Apply(_comb, _windowed);
         _fft.Forward(_windowed, CombSpectrumBuffer);
         ErbBands.Energies(CombSpectrumBuffer, CombEnergyBuffer);

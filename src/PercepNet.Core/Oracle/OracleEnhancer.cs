@@ -7,10 +7,12 @@ namespace PercepNet.Oracle;
 
 /// <summary>
 /// Runs the signal chain on a noisy signal with ideal gains and strengths taken from the clean one (the
-/// article's oracle conditions). Clean and noisy are analysed by two instances of the same analyser, so the
-/// clean coherences use the clean pitch and the noisy ones the noisy pitch, as in training.
+/// article's oracle conditions). Clean and noisy are analysed by two instances of the same analyser. The comb
+/// filter on the noisy signal is tuned either to the clean signal's pitch (an ideal pitch, the default: every
+/// quantity of an oracle comes from the clean signal) or to the pitch tracked on the noisy signal (what the
+/// network will have at inference); docs/ORACLES.md shows both.
 /// </summary>
-public sealed class OracleEnhancer(OracleMode mode)
+public sealed class OracleEnhancer(OracleMode mode, OraclePitch pitch = OraclePitch.Clean)
 {
     private readonly FrameAnalyzer _clean = new();
     private readonly FrameAnalyzer _noisy = new();
@@ -24,13 +26,15 @@ public sealed class OracleEnhancer(OracleMode mode)
 
     public OracleMode Mode { get; } = mode;
 
+    public OraclePitch Pitch { get; } = pitch;
+
     /// <summary>Delay of <see cref="ProcessHop"/>'s output behind its input.</summary>
     public static int Latency => FrameLayout.FrameLatency;
 
     public void ProcessHop(ReadOnlySpan<float> cleanHop, ReadOnlySpan<float> noisyHop, Span<float> output)
     {
         _clean.Push(cleanHop);
-        _noisy.Push(noisyHop);
+        _noisy.Push(noisyHop, Pitch == OraclePitch.Clean ? _clean.Period : null);
         ReadOnlySpan<ComplexF> y = _noisy.Spectrum;
         switch (Mode)
         {

@@ -16,6 +16,16 @@ public enum OracleMode
     BandsCombPostfilter,
 }
 
+/// <summary>Which pitch tunes the comb filter applied to the noisy signal in an oracle run.</summary>
+public enum OraclePitch
+{
+    /// <summary>The pitch tracked on the clean signal (an ideal pitch).</summary>
+    Clean,
+
+    /// <summary>The pitch tracked on the noisy signal (as at inference).</summary>
+    Noisy,
+}
+
 public static class OracleModes
 {
     public static readonly IReadOnlyList<(string Name, OracleMode Mode)> All =
@@ -27,6 +37,9 @@ public static class OracleModes
     ];
 
     public static string Name(this OracleMode mode) => All.First(m => m.Mode == mode).Name;
+
+    /// <summary>Whether the mode uses the comb filter (and so depends on the pitch).</summary>
+    public static bool UsesComb(this OracleMode mode) => mode is OracleMode.BandsComb or OracleMode.BandsCombPostfilter;
 
     public static bool TryParse(string text, out OracleMode mode)
     {

@@ -14,6 +14,7 @@ namespace PercepNet.Benchmarks;
 /// </summary>
 [SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MemoryDiagnoser]
+[MedianColumn]
 public class DspBenchmarks
 {
     private const int Hops = 200;

@@ -7,6 +7,7 @@ namespace PercepNet.Benchmarks;
 /// <summary>The 960-point real FFT (target ≤ 15 µs per transform; a KissFFT-style real FFT measured 7–9 µs here).</summary>
 [SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MemoryDiagnoser]
+[MedianColumn]
 public class FftBenchmarks
 {
     private readonly RealFft _fft = new(FrameLayout.WindowSize);

@@ -31,27 +31,36 @@ internal static class OracleCommand
             DefaultValueFactory = _ => "clean",
         };
         pitch.AcceptOnlyFromAmong("clean", "noisy");
+        var strength = new Option<string>("--strength")
+        {
+            Description = "Comb strengths: 'coherence' (SPEC §6, matching the clean pitch coherence) or 'least-squares' "
+                + "(the mix of noisy and comb-filtered spectra closest to the clean one, per band).",
+            DefaultValueFactory = _ => "coherence",
+        };
+        strength.AcceptOnlyFromAmong("coherence", "least-squares");
 
         var command = new Command("oracle",
             "Enhance a noisy file with ideal gains (and comb strengths) computed from its clean reference, as in the "
             + "article's listening conditions; prints SI-SDR and segmental SNR of the noisy input and of the output "
             + "against the clean reference (both resampled to 48 kHz, delay compensated).")
         {
-            clean, noisy, output, mode, pitch, report, asFloat,
+            clean, noisy, output, mode, pitch, strength, report, asFloat,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(
             parse.GetValue(clean)!, parse.GetValue(noisy)!, parse.GetValue(output)!, parse.GetValue(mode)!,
-            parse.GetValue(pitch) == "noisy" ? OraclePitch.Noisy : OraclePitch.Clean, parse.GetValue(report), parse.GetValue(asFloat))));
+            parse.GetValue(pitch) == "noisy" ? OraclePitch.Noisy : OraclePitch.Clean,
+            parse.GetValue(strength) == "least-squares" ? OracleStrength.LeastSquares : OracleStrength.Coherence,
+            parse.GetValue(report), parse.GetValue(asFloat))));
         return command;
     }
 
     internal sealed record Scores(double SiSdr, double SegmentalSnr);
 
-    internal sealed record Report(string Clean, string Noisy, string Output, string Mode, string Pitch, double Seconds,
+    internal sealed record Report(string Clean, string Noisy, string Output, string Condition, double Seconds,
         Scores Input, Scores Enhanced, int ResidualDelaySamples);
 
     private static int Run(string cleanPath, string noisyPath, string outputPath, string modeName, OraclePitch pitch,
-        string? reportPath, bool asFloat)
+        OracleStrength strength, string? reportPath, bool asFloat)
     {
         CommandRunner.EnsureNotAnInput(outputPath, cleanPath, noisyPath);
         if (reportPath is not null)
@@ -64,6 +73,7 @@ internal static class OracleCommand
             throw new UsageException($"unknown mode '{modeName}'");
         }
 
+        var condition = new OracleCondition(mode, pitch, strength);
         float[] clean = AudioFile.ReadMono48k(cleanPath);
         float[] noisy = AudioFile.ReadMono48k(noisyPath);
         if (Math.Abs(clean.Length - noisy.Length) > FrameLayout.SampleRate / 100)
@@ -76,7 +86,7 @@ internal static class OracleCommand
         clean = clean[..length];
         noisy = noisy[..length];
 
-        float[] enhanced = new OracleEnhancer(mode, pitch).Enhance(clean, noisy);
+        float[] enhanced = new OracleEnhancer(condition).Enhance(clean, noisy);
         // The enhancer removes its own latency; check that nothing is left (a bounded search).
         int residual = DelayEstimator.Estimate(clean, enhanced, 48);
         float[] aligned = residual == 0 ? enhanced : DelayEstimator.Compensate(enhanced, residual);
@@ -86,13 +96,13 @@ internal static class OracleCommand
         var input = new Scores(SignalMetrics.SiSdr(clean, noisy), SignalMetrics.SegmentalSnr(clean, noisy, FrameLayout.SampleRate));
         var result = new Scores(SignalMetrics.SiSdr(clean, aligned), SignalMetrics.SegmentalSnr(clean, aligned, FrameLayout.SampleRate));
         var culture = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Format(culture, "{0,-24} {1,10} {2,12}", "", "SI-SDR dB", "segSNR dB"));
-        Console.WriteLine(string.Format(culture, "{0,-24} {1,10:F2} {2,12:F2}", "noisy input", input.SiSdr, input.SegmentalSnr));
-        Console.WriteLine(string.Format(culture, "{0,-24} {1,10:F2} {2,12:F2}", mode.Name(), result.SiSdr, result.SegmentalSnr));
+        Console.WriteLine(string.Format(culture, "{0,-40} {1,10} {2,12}", "", "SI-SDR dB", "segSNR dB"));
+        Console.WriteLine(string.Format(culture, "{0,-40} {1,10:F2} {2,12:F2}", "noisy input", input.SiSdr, input.SegmentalSnr));
+        Console.WriteLine(string.Format(culture, "{0,-40} {1,10:F2} {2,12:F2}", condition.Name, result.SiSdr, result.SegmentalSnr));
 
         if (reportPath is not null)
         {
-            var report = new Report(cleanPath, noisyPath, outputPath, mode.Name(), pitch == OraclePitch.Noisy ? "noisy" : "clean", length / (double)FrameLayout.SampleRate,
+            var report = new Report(cleanPath, noisyPath, outputPath, condition.Name, length / (double)FrameLayout.SampleRate,
                 input, result, residual);
             string json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
             AtomicText.Write(reportPath, json + Environment.NewLine);

@@ -35,7 +35,7 @@ internal static class OracleTableCommand
 
         var culture = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        string[] conditions = ["noisy", .. modes.Select(m => OracleExperiment.ConditionName(m.Mode, m.Pitch))];
+        string[] conditions = ["noisy", .. modes.Select(m => m.Name)];
         text.AppendLine(culture, $"| condition | {string.Join(" | ", OracleExperiment.DefaultSnrs.Select(s => $"{s:0} dB: SI-SDR / segSNR"))} |");
         text.AppendLine(culture, $"|---|{string.Concat(Enumerable.Repeat("---|", OracleExperiment.DefaultSnrs.Length))}");
         foreach (string condition in conditions)

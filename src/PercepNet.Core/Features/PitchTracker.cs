@@ -109,6 +109,11 @@ public sealed class PitchTracker
     /// </summary>
     public void Update(ReadOnlySpan<float> history, int frameWindowStart)
     {
+        if (frameWindowStart < RequiredHistory || history.Length - frameWindowStart - FrameLayout.WindowSize < RequiredHistory)
+        {
+            throw new ArgumentException($"The history must hold {RequiredHistory} samples before and after the frame's window.");
+        }
+
         AppendDecimated(history);
         Whiten();
         ComputeCorrelations();
@@ -123,8 +128,8 @@ public sealed class PitchTracker
         Refine(history, frameWindowStart, lag);
     }
 
-    /// <summary>Samples of history <see cref="Update"/> needs before the frame window.</summary>
-    public const int RequiredHistory = MaxPeriod + RefineRadius * Decimation;
+    /// <summary>Samples of history <see cref="Update"/> needs before the frame window (and after it).</summary>
+    public const int RequiredHistory = CombFilter.MaxReach;
 
     private void AppendDecimated(ReadOnlySpan<float> history)
     {
@@ -294,27 +299,54 @@ public sealed class PitchTracker
 
     private void Refine(ReadOnlySpan<float> history, int windowStart, int coarseLag)
     {
-        ReadOnlySpan<float> frame = history.Slice(windowStart, FrameLayout.WindowSize);
+        ReadOnlySpan<float> signal = history; // the refinement runs on the raw 48 kHz history
+        ReadOnlySpan<float> frame = signal.Slice(windowStart, FrameLayout.WindowSize);
         double energy = VectorMath.Dot(frame, frame);
         int lo = Math.Max(MinPeriod, (coarseLag * Decimation) - RefineRadius);
         int hi = Math.Min(MaxPeriod, (coarseLag * Decimation) + RefineRadius);
         float bestScore = float.NegativeInfinity;
+        float bestCorrelation = 0f;
         int bestPeriod = coarseLag * Decimation;
         for (int t = lo; t <= hi; t++)
         {
-            ReadOnlySpan<float> past = history.Slice(windowStart - t, FrameLayout.WindowSize);
-            double dot = VectorMath.Dot(frame, past);
-            double pastEnergy = VectorMath.Dot(past, past);
-            float score = (float)(dot / Math.Sqrt((energy * pastEnergy) + 1e-18));
+            // Correlate the window with the copies the comb adds to it (±T, and ±2T when the comb uses them),
+            // weighted by the comb's taps: the period that makes the comb most coherent, and a longer lag
+            // (2T) sharpens the estimate.
+            ReadOnlySpan<float> taps = CombFilter.Taps(t);
+            int m = taps.Length / 2;
+            float sum = 0, weight = 0, correlation = 0;
+            for (int k = 1; k <= m; k++)
+            {
+                float past = Normalised(frame, signal, windowStart - (k * t), energy);
+                float future = Normalised(frame, signal, windowStart + (k * t), energy);
+                sum += taps[m + k] * (past + future);
+                weight += 2 * taps[m + k];
+                if (k == 1)
+                {
+                    correlation = 0.5f * (past + future);
+                }
+            }
+
+            float score = sum / weight;
+
             if (score > bestScore)
             {
                 bestScore = score;
+                bestCorrelation = correlation;
                 bestPeriod = t;
             }
         }
 
         Period = bestPeriod;
-        Correlation = float.IsFinite(bestScore) ? Math.Clamp(bestScore, 0f, 1f) : 0f;
+        Correlation = float.IsFinite(bestCorrelation) ? Math.Clamp(bestCorrelation, 0f, 1f) : 0f;
+    }
+
+    private static float Normalised(ReadOnlySpan<float> frame, ReadOnlySpan<float> signal, int otherStart, double energy)
+    {
+        ReadOnlySpan<float> other = signal.Slice(otherStart, FrameLayout.WindowSize);
+        double dot = VectorMath.Dot(frame, other);
+        double otherEnergy = VectorMath.Dot(other, other);
+        return (float)(dot / Math.Sqrt((energy * otherEnergy) + 1e-18));
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

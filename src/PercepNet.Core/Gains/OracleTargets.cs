@@ -1,4 +1,5 @@
 using PercepNet.Features;
+using PercepNet.Frames;
 
 namespace PercepNet.Gains;
 
@@ -44,6 +45,30 @@ public static class OracleTargets
             float r = Strength(cleanCoherence[b], noisyCoherence[b], combNoisePowerGain, out float attenuation);
             gains[b] = g * attenuation;
             strengths[b] = r;
+        }
+    }
+
+    /// <summary>
+    /// Alternative strengths (not SPEC §6): per band, the r in [0, 1] that brings the mixture (1 − r)·Y + r·P
+    /// closest to the clean spectrum X in the least-squares sense, r = Re⟨X − Y, P − Y⟩_b / ‖P − Y‖²_b. Unlike the
+    /// coherence rule it sees the actual comb output, so a mistuned comb gets a small r.
+    /// </summary>
+    public static void LeastSquaresStrengths(ReadOnlySpan<ComplexF> clean, ReadOnlySpan<ComplexF> noisy,
+        ReadOnlySpan<ComplexF> comb, Span<ComplexF> scratchA, Span<ComplexF> scratchB, Span<float> numerator,
+        Span<float> strengths)
+    {
+        for (int k = 0; k < noisy.Length; k++)
+        {
+            scratchA[k] = clean[k] - noisy[k];
+            scratchB[k] = comb[k] - noisy[k];
+        }
+
+        ErbBands.CrossEnergies(scratchA, scratchB, numerator);
+        ErbBands.Energies(scratchB, strengths);
+        for (int b = 0; b < ErbBands.Count; b++)
+        {
+            float r = numerator[b] / (strengths[b] + 1e-20f);
+            strengths[b] = float.IsFinite(r) ? Math.Clamp(r, 0f, 1f) : 0f;
         }
     }
 

@@ -12,7 +12,7 @@ namespace PercepNet.Oracle;
 /// quantity of an oracle comes from the clean signal) or to the pitch tracked on the noisy signal (what the
 /// network will have at inference); docs/ORACLES.md shows both.
 /// </summary>
-public sealed class OracleEnhancer(OracleMode mode, OraclePitch pitch = OraclePitch.Clean)
+public sealed class OracleEnhancer(OracleCondition condition)
 {
     private readonly FrameAnalyzer _clean = new();
     private readonly FrameAnalyzer _noisy = new();
@@ -24,9 +24,20 @@ public sealed class OracleEnhancer(OracleMode mode, OraclePitch pitch = OraclePi
     private readonly float[] _mask = new float[ErbBands.Count];
     private readonly float[] _postfiltered = new float[ErbBands.Count];
 
-    public OracleMode Mode { get; } = mode;
+    private readonly ComplexF[] _scratchA = new ComplexF[FrameLayout.BinCount];
+    private readonly ComplexF[] _scratchB = new ComplexF[FrameLayout.BinCount];
+    private readonly float[] _numerator = new float[ErbBands.Count];
 
-    public OraclePitch Pitch { get; } = pitch;
+    public OracleEnhancer(OracleMode mode)
+        : this(new OracleCondition(mode))
+    {
+    }
+
+    public OracleCondition Condition { get; } = condition;
+
+    public OracleMode Mode => Condition.Mode;
+
+    public OraclePitch Pitch => Condition.Pitch;
 
     /// <summary>Delay of <see cref="ProcessHop"/>'s output behind its input.</summary>
     public static int Latency => FrameLayout.FrameLatency;
@@ -50,16 +61,19 @@ public sealed class OracleEnhancer(OracleMode mode, OraclePitch pitch = OraclePi
             case OracleMode.Bands:
                 OracleTargets.Compute(_clean, _noisy, _gains, _strengths, _mask);
                 // Without the comb, the ideal band gain is the plain magnitude ratio.
-                ReadOnlySpan<float> ex = _clean.BandEnergies, ey = _noisy.BandEnergies;
-                for (int b = 0; b < ErbBands.Count; b++)
-                {
-                    _gains[b] = _mask[b] > 0 ? MathF.Min(1f, MathF.Sqrt(ex[b] / ey[b])) : 0f;
-                }
+                PlainGains(_clean.BandEnergies, _noisy.BandEnergies, _mask, _gains);
 
                 _shaper.ApplyGains(y, _gains, _enhanced);
                 break;
             default:
                 OracleTargets.Compute(_clean, _noisy, _gains, _strengths, _mask);
+                if (Condition.Strength == OracleStrength.LeastSquares)
+                {
+                    OracleTargets.LeastSquaresStrengths(_clean.Spectrum, y, _noisy.CombSpectrum, _scratchA, _scratchB,
+                        _numerator, _strengths);
+                    PlainGains(_clean.BandEnergies, _noisy.BandEnergies, _mask, _gains);
+                }
+
                 ReadOnlySpan<float> gains = _gains;
                 if (Mode == OracleMode.BandsCombPostfilter)
                 {
@@ -72,6 +86,14 @@ public sealed class OracleEnhancer(OracleMode mode, OraclePitch pitch = OraclePi
         }
 
         _synthesizer.Synthesize(_enhanced, output);
+    }
+
+    private static void PlainGains(ReadOnlySpan<float> clean, ReadOnlySpan<float> noisy, ReadOnlySpan<float> mask, Span<float> gains)
+    {
+        for (int b = 0; b < ErbBands.Count; b++)
+        {
+            gains[b] = mask[b] > 0 ? MathF.Min(1f, MathF.Sqrt(clean[b] / noisy[b])) : 0f;
+        }
     }
 
     /// <summary>Enhances whole signals of equal length; the result is aligned with the input (delay removed).</summary>

@@ -26,6 +26,45 @@ public enum OraclePitch
     Noisy,
 }
 
+/// <summary>How an oracle run chooses the comb strengths r_b.</summary>
+public enum OracleStrength
+{
+    /// <summary>SPEC §6: match the clean pitch coherence (with r = 1 and extra attenuation when the comb falls short).</summary>
+    Coherence,
+
+    /// <summary>The least-squares mix of noisy and comb-filtered spectra closest to the clean one (an alternative).</summary>
+    LeastSquares,
+}
+
+/// <summary>One oracle listening condition.</summary>
+public sealed record OracleCondition(OracleMode Mode, OraclePitch Pitch = OraclePitch.Clean, OracleStrength Strength = OracleStrength.Coherence)
+{
+    /// <summary>Name in tables and reports, e.g. "bands+comb (noisy pitch, least-squares r)".</summary>
+    public string Name
+    {
+        get
+        {
+            if (!Mode.UsesComb())
+            {
+                return Mode.Name();
+            }
+
+            var notes = new List<string>();
+            if (Pitch == OraclePitch.Noisy)
+            {
+                notes.Add("noisy pitch");
+            }
+
+            if (Strength == OracleStrength.LeastSquares)
+            {
+                notes.Add("least-squares r");
+            }
+
+            return notes.Count == 0 ? Mode.Name() : $"{Mode.Name()} ({string.Join(", ", notes)})";
+        }
+    }
+}
+
 public static class OracleModes
 {
     public static readonly IReadOnlyList<(string Name, OracleMode Mode)> All =

@@ -32,20 +32,20 @@ public static class OracleExperiment
 
     public sealed record Row(string Speech, string Noise, double Snr, string Condition, double SiSdr, double SegmentalSnr);
 
-    /// <summary>The conditions of the table: the four oracles with the ideal pitch, the comb ones also with the noisy pitch.</summary>
-    public static IReadOnlyList<(OracleMode Mode, OraclePitch Pitch)> DefaultConditions { get; } =
+    /// <summary>
+    /// The conditions of the table: the four oracles with the ideal pitch; the comb ones also with the pitch tracked
+    /// on the noisy signal, with the strengths of SPEC §6 and with least-squares strengths.
+    /// </summary>
+    public static IReadOnlyList<OracleCondition> DefaultConditions { get; } =
     [
-        .. OracleModes.All.Select(m => (m.Mode, OraclePitch.Clean)),
-        .. OracleModes.All.Where(m => m.Mode.UsesComb()).Select(m => (m.Mode, OraclePitch.Noisy)),
+        .. OracleModes.All.Select(m => new OracleCondition(m.Mode)),
+        .. OracleModes.All.Where(m => m.Mode.UsesComb()).Select(m => new OracleCondition(m.Mode, OraclePitch.Noisy)),
+        .. OracleModes.All.Where(m => m.Mode.UsesComb()).Select(m => new OracleCondition(m.Mode, OraclePitch.Noisy, OracleStrength.LeastSquares)),
     ];
-
-    /// <summary>Name of a condition in tables and reports.</summary>
-    public static string ConditionName(OracleMode mode, OraclePitch pitch) =>
-        mode.UsesComb() && pitch == OraclePitch.Noisy ? $"{mode.Name()} (noisy pitch)" : mode.Name();
 
     /// <summary>Runs every condition (and the noisy input, condition "noisy") on every speech × noise × SNR.</summary>
     public static IReadOnlyList<Row> Run(string dataDirectory, IReadOnlyList<string> speech, IReadOnlyList<string> noise,
-        IReadOnlyList<double> snrs, IReadOnlyList<(OracleMode Mode, OraclePitch Pitch)> modes, Action<string>? progress = null)
+        IReadOnlyList<double> snrs, IReadOnlyList<OracleCondition> modes, Action<string>? progress = null)
     {
         var rows = new List<Row>();
         var noiseSignals = noise.ToDictionary(n => n, n => AudioFile.ReadMono48k(Path.Combine(dataDirectory, n)));
@@ -63,8 +63,8 @@ public static class OracleExperiment
                     results[0] = Score(s, n, snr, "noisy", mix.Clean, mix.Noisy);
                     Parallel.For(0, modes.Count, i =>
                     {
-                        float[] enhanced = new OracleEnhancer(modes[i].Mode, modes[i].Pitch).Enhance(mix.Clean, mix.Noisy);
-                        results[i + 1] = Score(s, n, snr, ConditionName(modes[i].Mode, modes[i].Pitch), mix.Clean, enhanced);
+                        float[] enhanced = new OracleEnhancer(modes[i]).Enhance(mix.Clean, mix.Noisy);
+                        results[i + 1] = Score(s, n, snr, modes[i].Name, mix.Clean, enhanced);
                     });
                     rows.AddRange(results);
                 }

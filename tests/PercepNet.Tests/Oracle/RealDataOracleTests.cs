@@ -15,7 +15,7 @@ public class RealDataOracleTests(ITestOutputHelper output)
         IReadOnlyList<OracleExperiment.Row> rows = OracleExperiment.Run(data,
             [OracleExperiment.DefaultSpeech[0], OracleExperiment.DefaultSpeech[2]],
             [OracleExperiment.DefaultNoise[0], OracleExperiment.DefaultNoise[1]],
-            [snr], [.. OracleModes.All.Select(m => (m.Mode, OraclePitch.Clean))]);
+            [snr], [.. OracleModes.All.Select(m => new OracleCondition(m.Mode))]);
         foreach (var group in rows.GroupBy(r => (r.Speech, r.Noise)))
         {
             var byCondition = group.ToDictionary(r => r.Condition);

@@ -30,6 +30,12 @@ internal static class CommandRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return Failure;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never a stack trace: one line, with the exception type to help a bug report.
+            Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+            return Failure;
+        }
     }
 
     /// <summary>Refuses to write over any of the inputs.</summary>

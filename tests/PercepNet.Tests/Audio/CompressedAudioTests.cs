@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using PercepNet.Audio;
+
+namespace PercepNet.Tests.Audio;
+
+/// <summary>
+/// MP3 and Ogg Vorbis decoding, on files the test encodes itself with the command-line encoders (lame, oggenc;
+/// CI installs them). Lossy codecs change the waveform, so the checks are on format, length and the tone's
+/// frequency and level, after the encoder's delay.
+/// </summary>
+public sealed class CompressedAudioTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("percepnet-codec-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static bool Available(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(p => File.Exists(Path.Combine(p, tool)));
+
+    private static void RunTool(string tool, params string[] args)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    private string MakeToneWav(int rate, int channels, double seconds, double frequency)
+    {
+        int frames = (int)(rate * seconds);
+        var samples = new float[frames * channels];
+        for (int i = 0; i < frames; i++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                samples[(i * channels) + c] = 0.5f * MathF.Sin((float)(2 * Math.PI * frequency * i / rate));
+            }
+        }
+
+        string path = Path.Combine(_directory, $"tone{rate}x{channels}.wav");
+        File.WriteAllBytes(path, WavFiles.Build(samples, rate, channels, 16, false, false));
+        return path;
+    }
+
+    private static void CheckTone(string path, int rate, int channels, double seconds, double frequency)
+    {
+        using (IAudioReader reader = AudioFile.OpenRead(path))
+        {
+            Assert.Equal(rate, reader.SampleRate);
+            Assert.Equal(channels, reader.Channels);
+        }
+
+        (float[] mono, int readRate) = AudioFile.ReadMono(path);
+        Assert.Equal(rate, readRate);
+        Assert.InRange(mono.Length, (int)(rate * seconds), (int)(rate * seconds) + (rate / 5));
+        // Amplitude and frequency in the middle of the file (away from the codec's delay and edges).
+        int start = mono.Length / 4, length = mono.Length / 2;
+        double power = 0, cos = 0, sin = 0;
+        for (int i = start; i < start + length; i++)
+        {
+            power += mono[i] * (double)mono[i];
+            cos += mono[i] * Math.Cos(2 * Math.PI * frequency * i / rate);
+            sin += mono[i] * Math.Sin(2 * Math.PI * frequency * i / rate);
+        }
+
+        double amplitude = 2 * Math.Sqrt((cos * cos) + (sin * sin)) / length;
+        Assert.InRange(amplitude, 0.45, 0.55);
+        // Nearly all the power is in the tone.
+        Assert.InRange(amplitude * amplitude / 2 / (power / length), 0.95, 1.05);
+    }
+
+    [SkippableTheory]
+    [InlineData(44100, 2)]
+    [InlineData(16000, 1)]
+    public void DecodesMp3(int rate, int channels)
+    {
+        Skip.IfNot(Available("lame"), "lame is not installed (CI installs it)");
+        string wav = MakeToneWav(rate, channels, 1.5, 440);
+        string mp3 = Path.Combine(_directory, "tone.mp3");
+        RunTool("lame", "--quiet", "-b", "128", wav, mp3);
+        CheckTone(mp3, rate, channels, 1.5, 440);
+    }
+
+    [SkippableTheory]
+    [InlineData(48000, 1)]
+    [InlineData(22050, 2)]
+    public void DecodesOggVorbis(int rate, int channels)
+    {
+        Skip.IfNot(Available("oggenc"), "oggenc (vorbis-tools) is not installed (CI installs it)");
+        string wav = MakeToneWav(rate, channels, 1.5, 440);
+        string ogg = Path.Combine(_directory, "tone.ogg");
+        RunTool("oggenc", "--quiet", "-q", "5", "-o", ogg, wav);
+        CheckTone(ogg, rate, channels, 1.5, 440);
+    }
+
+    [SkippableFact]
+    public void TruncatedMp3IsReadUpToTheCutOrNamedAsCorrupt()
+    {
+        Skip.IfNot(Available("lame"), "lame is not installed (CI installs it)");
+        string wav = MakeToneWav(44100, 1, 1.0, 440);
+        string mp3 = Path.Combine(_directory, "tone.mp3");
+        RunTool("lame", "--quiet", wav, mp3);
+        byte[] bytes = File.ReadAllBytes(mp3);
+        string cut = Path.Combine(_directory, "cut.mp3");
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        try
+        {
+            (float[] mono, _) = AudioFile.ReadMono(cut);
+            Assert.InRange(mono.Length, 44100 / 4, 44100 * 3 / 4);
+        }
+        catch (AudioFormatException e)
+        {
+            Assert.Contains(cut, e.Message);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using PercepNet.Features;
+
+namespace PercepNet.Tests.Features;
+
+public class VectorMathTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(17)]
+    [InlineData(240)]
+    [InlineData(961)]
+    public void SimdAndPortableDotProductsAgree(int length)
+    {
+        var random = new Random(length);
+        var a = new float[length];
+        var b = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            a[i] = (float)(random.NextDouble() - 0.5);
+            b[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        double exact = 0;
+        for (int i = 0; i < length; i++)
+        {
+            exact += a[i] * (double)b[i];
+        }
+
+        float portable = VectorMath.DotPortable(a, b);
+        float simd = VectorMath.DotVector256(a, b);
+        float chosen = VectorMath.Dot(a, b);
+        double tolerance = 1e-5 * Math.Max(1, length);
+        Assert.InRange(portable - exact, -tolerance, tolerance);
+        Assert.InRange(simd - exact, -tolerance, tolerance);
+        Assert.InRange(chosen - exact, -tolerance, tolerance);
+    }
+}

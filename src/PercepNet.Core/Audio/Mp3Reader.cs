@@ -8,6 +8,7 @@ public sealed class Mp3Reader : IAudioReader
     private readonly FileStream _stream;
     private readonly MpegFile _file;
 
+    private readonly DecoderReads.DecodeSamples _decode;
     public Mp3Reader(string path)
     {
         Path = path;
@@ -17,6 +18,7 @@ public sealed class Mp3Reader : IAudioReader
             _file = new MpegFile(_stream);
             SampleRate = _file.SampleRate;
             Channels = _file.Channels;
+            _decode = _file.ReadSamples;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -39,30 +41,8 @@ public sealed class Mp3Reader : IAudioReader
 
     public long? LengthFrames => null;
 
-    public int Read(Span<float> interleaved)
-    {
-        int wanted = interleaved.Length - (interleaved.Length % Channels);
-        try
-        {
-            int got = 0;
-            while (got < wanted)
-            {
-                int n = _file.ReadSamples(interleaved[got..wanted]);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                got += n;
-            }
-
-            return got / Channels;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new AudioFormatException(Path, $"corrupt MP3 data ({e.Message.TrimEnd('.')})", e);
-        }
-    }
+    public int Read(Span<float> interleaved) =>
+        DecoderReads.ReadFrames(interleaved, Channels, _decode, Path, "MP3");
 
     public void Dispose()
     {

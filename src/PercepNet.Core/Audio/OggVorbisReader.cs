@@ -7,6 +7,7 @@ public sealed class OggVorbisReader : IAudioReader
 {
     private readonly VorbisReader _reader;
 
+    private readonly DecoderReads.DecodeSamples _decode;
     public OggVorbisReader(string path)
     {
         Path = path;
@@ -15,6 +16,7 @@ public sealed class OggVorbisReader : IAudioReader
             _reader = new VorbisReader(File.OpenRead(path), closeOnDispose: true);
             SampleRate = _reader.SampleRate;
             Channels = _reader.Channels;
+            _decode = _reader.ReadSamples;
         }
         catch (Exception e) when (e is not OutOfMemoryException and not IOException and not UnauthorizedAccessException)
         {
@@ -33,30 +35,8 @@ public sealed class OggVorbisReader : IAudioReader
 
     public long? LengthFrames { get; }
 
-    public int Read(Span<float> interleaved)
-    {
-        int wanted = interleaved.Length - (interleaved.Length % Channels);
-        try
-        {
-            int got = 0;
-            while (got < wanted)
-            {
-                int n = _reader.ReadSamples(interleaved[got..wanted]);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                got += n;
-            }
-
-            return got / Channels;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new AudioFormatException(Path, $"corrupt Ogg Vorbis data ({e.Message.TrimEnd('.')})", e);
-        }
-    }
+    public int Read(Span<float> interleaved) =>
+        DecoderReads.ReadFrames(interleaved, Channels, _decode, Path, "Ogg Vorbis");
 
     public void Dispose() => _reader.Dispose();
 }

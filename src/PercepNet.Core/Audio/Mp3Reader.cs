@@ -9,6 +9,7 @@ public sealed class Mp3Reader : IAudioReader
     private readonly MpegFile _file;
 
     private readonly DecoderReads.DecodeSamples _decode;
+
     public Mp3Reader(string path)
     {
         Path = path;

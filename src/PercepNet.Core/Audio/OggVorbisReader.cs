@@ -8,6 +8,7 @@ public sealed class OggVorbisReader : IAudioReader
     private readonly VorbisReader _reader;
 
     private readonly DecoderReads.DecodeSamples _decode;
+
     public OggVorbisReader(string path)
     {
         Path = path;

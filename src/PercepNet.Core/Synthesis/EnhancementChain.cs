@@ -29,6 +29,16 @@ public sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     /// <summary>β of the postfilter.</summary>
     public float PostfilterBeta { get; set; } = EnvelopePostfilter.DefaultBeta;
 
+    /// <summary>Smallest band gain applied (linear); 0 = no limit. See <c>Denoiser.AttenuationLimitDb</c>.</summary>
+    public float GainFloor { get; set; }
+
+    /// <summary>
+    /// Speech activity of the last frame, in [0, 1]: the share of the noisy energy between 100 Hz and 4.35 kHz (bands
+    /// 2–20) that the estimated gains keep, Σ g_b²·E_b / Σ E_b. Near 1 when the estimator hears clean speech, near 0 in
+    /// noise or silence.
+    /// </summary>
+    public float SpeechActivity { get; private set; }
+
     /// <summary>The features of the last frame (for inspection and dataset building).</summary>
     public ReadOnlySpan<float> Features => _features;
 
@@ -37,19 +47,38 @@ public sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
         _analyzer.Push(input);
         FeatureExtractor.Extract(_analyzer, _features);
         estimator.Estimate(_features, _gains, _strengths);
-        ReadOnlySpan<float> gains = _gains;
+        SpeechActivity = ActivityOf(_gains, _analyzer.BandEnergies);
+        Span<float> gains = _gains;
         if (Postfilter)
         {
             EnvelopePostfilter.Apply(_gains, _analyzer.BandEnergies, _postfiltered, PostfilterBeta);
             gains = _postfiltered;
         }
 
+        for (int b = 0; b < gains.Length; b++)
+        {
+            gains[b] = float.IsFinite(gains[b]) ? MathF.Max(gains[b], GainFloor) : GainFloor;
+        }
+
         _shaper.Shape(_analyzer.Spectrum, _analyzer.CombSpectrum, _analyzer.BandEnergies, gains, _strengths, _enhanced);
         _synthesizer.Synthesize(_enhanced, output);
     }
 
+    private static float ActivityOf(ReadOnlySpan<float> gains, ReadOnlySpan<float> energies)
+    {
+        double kept = 0, total = 0;
+        for (int b = 2; b <= 20; b++)
+        {
+            kept += gains[b] * gains[b] * (double)energies[b];
+            total += energies[b];
+        }
+
+        return total > 1e-9 ? (float)Math.Clamp(kept / total, 0, 1) : 0f;
+    }
+
     public void Reset()
     {
+        SpeechActivity = 0f;
         _analyzer.Reset();
         _synthesizer.Reset();
         estimator.Reset();

@@ -1,0 +1,155 @@
+using PercepNet.Network;
+using Xunit.Abstractions;
+
+namespace PercepNet.Tests.Network;
+
+public class NetworkTests(ITestOutputHelper output)
+{
+    private static float[][] RandomFeatures(int frames, int seed)
+    {
+        var random = new Random(seed);
+        var result = new float[frames][];
+        for (int t = 0; t < frames; t++)
+        {
+            result[t] = new float[ModelShape.Inputs];
+            for (int i = 0; i < ModelShape.Inputs; i++)
+            {
+                // Like real features: log-energies about −2..8, coherences 0..1, period and correlation.
+                result[t][i] = i < 34 ? (float)((random.NextDouble() * 10) - 2) : (float)random.NextDouble();
+            }
+        }
+
+        return result;
+    }
+
+    private static (float[][] Gains, float[][] Strengths) Run(IGainEstimator network, float[][] features)
+    {
+        var gains = new float[features.Length][];
+        var strengths = new float[features.Length][];
+        for (int t = 0; t < features.Length; t++)
+        {
+            gains[t] = new float[34];
+            strengths[t] = new float[34];
+            network.Estimate(features[t], gains[t], strengths[t]);
+        }
+
+        return (gains, strengths);
+    }
+
+    [Theory]
+    [InlineData("small", KernelPath.Portable)]
+    [InlineData("small", KernelPath.Simd)]
+    [InlineData("medium", KernelPath.Simd)]
+    public void FloatRuntimeMatchesTheDoublePrecisionReference(string preset, KernelPath path)
+    {
+        ModelParameters parameters = ModelParameters.Random(ModelShape.FromPreset(preset), seed: 5);
+        float[][] features = RandomFeatures(40, 6);
+        var network = new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32), path);
+        var reference = new ReferenceNetwork(parameters);
+        (float[][] gains, float[][] strengths) = Run(network, features);
+        double worst = 0;
+        for (int t = 0; t < features.Length; t++)
+        {
+            (double[] g, double[] s) = reference.Step(features[t]);
+            for (int b = 0; b < 34; b++)
+            {
+                worst = Math.Max(worst, Math.Max(Math.Abs(gains[t][b] - g[b]), Math.Abs(strengths[t][b] - s[b])));
+            }
+        }
+
+        output.WriteLine($"{preset} {path}: largest difference from the double reference {worst:E2}");
+        Assert.True(worst <= 1e-5, $"largest difference {worst:E2}");
+    }
+
+    [Theory]
+    [InlineData("small")]
+    [InlineData("medium")]
+    public void Int8MatchesFloatWithinTheDocumentedBound(string preset)
+    {
+        ModelParameters parameters = ModelParameters.Random(ModelShape.FromPreset(preset), seed: 7);
+        float[][] features = RandomFeatures(200, 8);
+        (float[][] fg, float[][] fs) = Run(new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32)), features);
+        (float[][] qg, float[][] qs) = Run(new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Int8)), features);
+        double error = 0, power = 0, worst = 0;
+        for (int t = 0; t < features.Length; t++)
+        {
+            for (int b = 0; b < 34; b++)
+            {
+                foreach ((float f, float q) in new[] { (fg[t][b], qg[t][b]), (fs[t][b], qs[t][b]) })
+                {
+                    error += (f - q) * (double)(f - q);
+                    power += f * (double)f;
+                    worst = Math.Max(worst, Math.Abs(f - q));
+                }
+            }
+        }
+
+        double relativeRms = Math.Sqrt(error / power);
+        output.WriteLine($"{preset}: int8 vs float relative RMS error {relativeRms:P2}, largest difference {worst:F4}");
+        Assert.True(relativeRms <= 0.02, $"relative RMS error {relativeRms:P2}");
+    }
+
+    [Fact]
+    public void Int8SimdAndPortableKernelsGiveIdenticalResults()
+    {
+        ModelParameters parameters = ModelParameters.Random(ModelShape.Small, seed: 9);
+        var model = new CompiledModel(parameters, Quantisation.Int8);
+        float[][] features = RandomFeatures(30, 10);
+        (float[][] a, float[][] sa) = Run(new PercepNetNetwork(model, KernelPath.Simd), features);
+        (float[][] b, float[][] sb) = Run(new PercepNetNetwork(model, KernelPath.Portable), features);
+        for (int t = 0; t < features.Length; t++)
+        {
+            Assert.Equal(a[t], b[t]);
+            Assert.Equal(sa[t], sb[t]);
+        }
+    }
+
+    [Fact]
+    public void ResetRestartsTheStream()
+    {
+        var network = new PercepNetNetwork(new CompiledModel(ModelParameters.Random(ModelShape.Small, 1), Quantisation.Int8));
+        float[][] features = RandomFeatures(20, 2);
+        (float[][] first, _) = Run(network, features);
+        network.Reset();
+        (float[][] second, _) = Run(network, features);
+        Assert.Equal(first[^1], second[^1]);
+    }
+
+    [Fact]
+    public void PresetSizesAreAsDocumented()
+    {
+        foreach (ModelShape shape in ModelShape.Presets)
+        {
+            output.WriteLine($"{shape.Preset}: {shape.ParameterCount:N0} parameters");
+        }
+
+        Assert.InRange(ModelShape.Paper.ParameterCount, 7_900_000, 8_000_000);
+        Assert.InRange(ModelShape.Medium.ParameterCount, 1_800_000, 1_900_000);
+        Assert.InRange(ModelShape.Small.ParameterCount, 780_000, 830_000);
+        var p = ModelParameters.Random(ModelShape.Small, 1);
+        Assert.Equal(ModelShape.Small.ParameterCount, p.Tensors().Sum(t => (long)t.Values.Length));
+    }
+
+    [Fact]
+    public void FastActivationsAreAccurate()
+    {
+        double worstTanh = 0, worstSigmoid = 0;
+        for (double x = -20; x <= 20; x += 1e-3)
+        {
+            worstTanh = Math.Max(worstTanh, Math.Abs(Activations.Tanh((float)x) - Math.Tanh((float)x)));
+            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(Activations.Sigmoid((float)x) - (1 / (1 + Math.Exp(-(float)x)))));
+        }
+
+        Assert.True(worstTanh < 3e-7, $"tanh {worstTanh:E2}");
+        Assert.True(worstSigmoid < 3e-7, $"sigmoid {worstSigmoid:E2}");
+        var values = Enumerable.Range(-50, 101).Select(i => i * 0.37f).Append(float.NaN).ToArray();
+        var vector = (float[])values.Clone();
+        Activations.Tanh(vector);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(Activations.Tanh(values[i]), vector[i]);
+        }
+
+        Assert.Equal(0f, vector[^1]);
+    }
+}

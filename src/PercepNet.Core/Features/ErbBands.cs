@@ -12,12 +12,14 @@ public static class ErbBands
 {
     public const int Count = 34;
 
-    /// <summary>Band centres in 50-Hz bins (the ERB layout of RNNoise 0.2).</summary>
-    public static ReadOnlySpan<int> Centres =>
+    private static readonly int[] CentreBins =
     [
         0, 2, 4, 6, 8, 10, 12, 15, 18, 21, 24, 28, 32, 36, 41, 47, 53, 60, 68, 77, 87, 98, 110, 124, 140, 157,
         176, 198, 223, 251, 282, 317, 356, 400,
     ];
+
+    /// <summary>Band centres in 50-Hz bins (the ERB layout of RNNoise 0.2).</summary>
+    public static ReadOnlySpan<int> Centres => CentreBins;
 
     /// <summary>Last bin that belongs to a band (20 kHz).</summary>
     public const int LastBandBin = 400;
@@ -131,9 +133,7 @@ public static class ErbBands
 
     private static void Check(int bins, int bands)
     {
-        if (bins != FrameLayout.BinCount || bands != Count)
-        {
-            throw new ArgumentException($"Expected {FrameLayout.BinCount} bins and {Count} bands, got {bins} and {bands}.");
-        }
+        Guard.Length(bins, FrameLayout.BinCount, "spectrum bins");
+        Guard.Length(bands, Count, "bands");
     }
 }

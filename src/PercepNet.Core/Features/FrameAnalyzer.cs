@@ -100,10 +100,7 @@ public sealed class FrameAnalyzer
     /// </summary>
     public void Push(ReadOnlySpan<float> hop, int? combPeriod)
     {
-        if (hop.Length != FrameLayout.HopSize)
-        {
-            throw new ArgumentException($"A hop has {FrameLayout.HopSize} samples, got {hop.Length}.", nameof(hop));
-        }
+        Guard.Length(hop.Length, FrameLayout.HopSize, "hop");
 
         Array.Copy(_history, FrameLayout.HopSize, _history, 0, HistoryLength - FrameLayout.HopSize);
         hop.CopyTo(_history.AsSpan(HistoryLength - FrameLayout.HopSize));

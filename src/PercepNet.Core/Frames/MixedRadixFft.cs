@@ -59,10 +59,7 @@ public sealed class MixedRadixFft
     /// <summary>In-place forward transform, X(k) = Σ x(n)·e^(−2πikn/N), unnormalised.</summary>
     public void Forward(Span<ComplexF> data)
     {
-        if (data.Length != Length)
-        {
-            throw new ArgumentException($"Expected {Length} values, got {data.Length}.", nameof(data));
-        }
+        Guard.Length(data.Length, Length, "FFT input");
 
         Span<ComplexF> x = data;
         Span<ComplexF> y = _scratch;

@@ -36,10 +36,8 @@ public sealed class RealFft
 
     public void Forward(ReadOnlySpan<float> input, Span<ComplexF> spectrum)
     {
-        if (input.Length != Length || spectrum.Length != BinCount)
-        {
-            throw new ArgumentException($"Forward expects {Length} samples and {BinCount} bins.");
-        }
+        Guard.Length(input.Length, Length, "FFT input");
+        Guard.Length(spectrum.Length, BinCount, "FFT spectrum");
 
         int m = Length / 2;
         Span<ComplexF> z = _work;
@@ -63,10 +61,8 @@ public sealed class RealFft
 
     public void Inverse(ReadOnlySpan<ComplexF> spectrum, Span<float> output)
     {
-        if (output.Length != Length || spectrum.Length != BinCount)
-        {
-            throw new ArgumentException($"Inverse expects {BinCount} bins and {Length} samples.");
-        }
+        Guard.Length(spectrum.Length, BinCount, "FFT spectrum");
+        Guard.Length(output.Length, Length, "FFT output");
 
         int m = Length / 2;
         Span<ComplexF> z = _work;

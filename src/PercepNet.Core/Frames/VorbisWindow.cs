@@ -27,10 +27,8 @@ public static class VorbisWindow
     public static void Apply(ReadOnlySpan<float> input, Span<float> output)
     {
         ReadOnlySpan<float> w = Coefficients960;
-        if (input.Length != w.Length || output.Length != w.Length)
-        {
-            throw new ArgumentException($"The window has {w.Length} samples.");
-        }
+        Guard.Length(input.Length, w.Length, "window input");
+        Guard.Length(output.Length, w.Length, "window output");
 
         for (int n = 0; n < w.Length; n++)
         {

@@ -1,0 +1,99 @@
+using PercepNet.Network;
+
+namespace PercepNet.Tests.Network;
+
+public class ModelFileTests
+{
+    private static byte[] Serialise(Model model)
+    {
+        using var stream = new MemoryStream();
+        ModelFile.Write(stream, model);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void Float32RoundTripsExactly()
+    {
+        var parameters = ModelParameters.Random(ModelShape.Small, 3);
+        Model read = ModelFile.Read(Serialise(new Model(parameters, Quantisation.Float32, "recipe: test")));
+        Assert.Equal(ModelShape.Small, read.Shape);
+        Assert.Equal(Quantisation.Float32, read.Quantisation);
+        Assert.Equal("recipe: test", read.Description);
+        foreach (var (expected, actual) in parameters.Tensors().Zip(read.Parameters.Tensors()))
+        {
+            Assert.Equal(expected.Name, actual.Name);
+            Assert.Equal(expected.Values, actual.Values);
+        }
+    }
+
+    [Fact]
+    public void Int8StoresQuantisedWeightsAndFloatBiases()
+    {
+        var parameters = ModelParameters.Random(ModelShape.Small, 4);
+        byte[] int8 = Serialise(new Model(parameters, Quantisation.Int8));
+        byte[] float32 = Serialise(new Model(parameters, Quantisation.Float32));
+        Assert.True(int8.Length < float32.Length / 3.5, $"{int8.Length} vs {float32.Length} bytes");
+        Model read = ModelFile.Read(int8);
+        foreach (var (expected, actual) in parameters.Tensors().Zip(read.Parameters.Tensors()))
+        {
+            for (int i = 0; i < expected.Values.Length; i++)
+            {
+                float want = expected.IsWeight ? Int8WeightMatrix.Quantise(expected.Values[i]) / 256f : expected.Values[i];
+                Assert.Equal(want, actual.Values[i]);
+            }
+        }
+
+        // Quantising the read weights again changes nothing: what runs is what was stored.
+        Assert.Equal(int8, Serialise(read));
+    }
+
+    public static TheoryData<string, string> Corruptions() => new()
+    {
+        { "magic", "bad magic" },
+        { "future", "newer than this library reads" },
+        { "truncated", "truncated" },
+        { "checksum", "checksum mismatch" },
+        { "empty", "bad magic" },
+        { "features", "feature-extractor version" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public void BadFilesAreRefusedSayingWhy(string corruption, string message)
+    {
+        byte[] bytes = Serialise(new Model(ModelParameters.Random(ModelShape.Small, 5), Quantisation.Int8));
+        switch (corruption)
+        {
+            case "magic": bytes[0] = (byte)'X'; break;
+            case "future": bytes[8] = 99; break;
+            case "truncated": bytes = bytes[..(bytes.Length / 2)]; break;
+            case "checksum": bytes[bytes.Length / 2] ^= 0x10; break;
+            case "empty": bytes = []; break;
+            case "features":
+                bytes[10] = 99;
+                // Re-seal the checksum so that only the version is wrong.
+                uint crc = System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4));
+                BitConverter.GetBytes(crc).CopyTo(bytes, bytes.Length - 4);
+                break;
+        }
+
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Read(bytes));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void FileErrorsNameTheFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"percepnet-{Guid.NewGuid():N}.pnm");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        try
+        {
+            var error = Assert.Throws<ModelFormatException>(() => ModelFile.Read(path));
+            Assert.StartsWith(path, error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -53,6 +53,9 @@ public sealed class Denoiser
         PostfilterBeta = options.PostfilterBeta;
     }
 
+    /// <summary>A denoiser running the model embedded in the library (see <see cref="DefaultModel"/>).</summary>
+    public static Denoiser CreateDefault(DenoiserOptions? options = null) => new(DefaultModel.Get(), options);
+
     /// <summary>Loads a model file (see <see cref="ModelFile"/>).</summary>
     public static Denoiser FromFile(string path, DenoiserOptions? options = null) => new(ModelFile.Read(path), options);
 

@@ -15,7 +15,9 @@ public static class VectorMath
             throw new ArgumentException("Spans must have the same length.");
         }
 
-        return Vector256.IsHardwareAccelerated ? DotVector256(a, b) : DotPortable(a, b);
+        return Vector256.IsHardwareAccelerated ? DotVector256(a, b)
+            : Vector128.IsHardwareAccelerated ? DotVector128(a, b)
+            : DotPortable(a, b);
     }
 
     /// <summary>Σ a(i)·b(i), one element at a time.</summary>
@@ -25,6 +27,30 @@ public static class VectorMath
         for (int i = 0; i < a.Length; i++)
         {
             sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σ a(i)·b(i) with 128-bit vectors (SSE, NEON), for machines without 256-bit ones.</summary>
+    internal static float DotVector128(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        int n = a.Length;
+        int i = 0;
+        Vector128<float> acc0 = Vector128<float>.Zero;
+        Vector128<float> acc1 = Vector128<float>.Zero;
+        for (; i <= n - 8; i += 8)
+        {
+            acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref ra, (nuint)i), Vector128.LoadUnsafe(ref rb, (nuint)i), acc0);
+            acc1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref ra, (nuint)(i + 4)), Vector128.LoadUnsafe(ref rb, (nuint)(i + 4)), acc1);
+        }
+
+        float sum = Vector128.Sum(acc0 + acc1);
+        for (; i < n; i++)
+        {
+            sum += Unsafe.Add(ref ra, i) * Unsafe.Add(ref rb, i);
         }
 
         return sum;

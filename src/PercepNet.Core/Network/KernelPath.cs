@@ -9,14 +9,14 @@ public enum KernelPath
     /// <summary>Plain C# loops, on any CPU.</summary>
     Portable,
 
-    /// <summary>SIMD: AVX2 for int8 weights, Vector256 FMA for float weights (falls back to portable where absent).</summary>
+    /// <summary>SIMD: AVX2 for int8 weights, Vector256 (else Vector128) FMA for float weights; portable where absent.</summary>
     Simd,
 }
 
 public static class KernelPaths
 {
     /// <summary>Whether the SIMD float kernels have hardware support here.</summary>
-    public static bool FloatSimdSupported => Vector256.IsHardwareAccelerated;
+    public static bool FloatSimdSupported => Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated;
 
     /// <summary>Whether the AVX2 int8 kernels have hardware support here.</summary>
     public static bool Int8SimdSupported => Avx2.IsSupported;

@@ -45,6 +45,8 @@ public enum Quantisation : byte
     /// which are tanh, sigmoid or GRU outputs in [−1, 1], quantised on the fly to u = 64 + round(63·x) in 1..127.
     /// Keeping u ≤ 127 is what lets AVX2's vpmaddubsw add two products u·w (|u·w| ≤ 127·127) without saturating
     /// its int16 result. The layer inputs that are not bounded (the 70 features) stay in float.
+    /// Documented bound: the network's outputs (gains and strengths) differ from the float runtime's by at most
+    /// 2 % relative RMS (measured 0.7–0.8 % on random weights of the small and medium presets, in a test).
     /// </summary>
     Int8 = 1,
 }
@@ -72,11 +74,11 @@ public sealed class FloatWeightMatrix : WeightMatrix
     {
         ReadOnlySpan<float> w = _weights;
         int n = Columns;
-        if (path == KernelPath.Simd && Vector256.IsHardwareAccelerated)
+        if (path == KernelPath.Simd && (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated))
         {
             for (int r = 0; r < Rows; r++)
             {
-                y[r] = Features.VectorMath.DotVector256(w.Slice(r * n, n), x);
+                y[r] = Features.VectorMath.Dot(w.Slice(r * n, n), x);
             }
         }
         else

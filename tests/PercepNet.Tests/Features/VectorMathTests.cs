@@ -31,10 +31,12 @@ public class VectorMathTests
 
         float portable = VectorMath.DotPortable(a, b);
         float simd = VectorMath.DotVector256(a, b);
+        float simd128 = VectorMath.DotVector128(a, b);
         float chosen = VectorMath.Dot(a, b);
         double tolerance = 1e-5 * Math.Max(1, length);
         Assert.InRange(portable - exact, -tolerance, tolerance);
         Assert.InRange(simd - exact, -tolerance, tolerance);
+        Assert.InRange(simd128 - exact, -tolerance, tolerance);
         Assert.InRange(chosen - exact, -tolerance, tolerance);
     }
 }

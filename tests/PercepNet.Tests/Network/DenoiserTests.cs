@@ -208,4 +208,19 @@ public class DenoiserTests
         Run(mute, SyntheticSignals.WhiteNoise(9600, 10, 0.1), 480);
         Assert.Equal(0f, mute.SpeechActivity, 3);
     }
+
+    [Fact]
+    public void DefaultModelIsUsedWhenEmbeddedAndNamedAsMissingOtherwise()
+    {
+        if (DefaultModel.IsAvailable)
+        {
+            var denoiser = Denoiser.CreateDefault();
+            Assert.Equal(1919, denoiser.Latency);
+        }
+        else
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => Denoiser.CreateDefault());
+            Assert.Contains("No default model", error.Message);
+        }
+    }
 }

@@ -1,0 +1,77 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Jobs;
+using PercepNet.Network;
+
+namespace PercepNet.Benchmarks;
+
+/// <summary>Network-only cost per 10 ms frame, per preset, for each weight format and kernel path (random weights).</summary>
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[MemoryDiagnoser]
+[MedianColumn]
+public class NetworkBenchmarks
+{
+    private readonly float[] _features = new float[ModelShape.Inputs];
+    private readonly float[] _gains = new float[ModelShape.Outputs];
+    private readonly float[] _strengths = new float[ModelShape.Outputs];
+    private PercepNetNetwork _network = null!;
+
+    [Params("small", "medium", "paper")]
+    public string Preset { get; set; } = "medium";
+
+    [Params("int8-simd", "float-simd", "int8-portable", "float-portable")]
+    public string Kernel { get; set; } = "int8-simd";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Quantisation quantisation = Kernel.StartsWith("int8", StringComparison.Ordinal) ? Quantisation.Int8 : Quantisation.Float32;
+        KernelPath path = Kernel.EndsWith("simd", StringComparison.Ordinal) ? KernelPath.Simd : KernelPath.Portable;
+        var model = new CompiledModel(ModelParameters.Random(ModelShape.FromPreset(Preset), 1), quantisation);
+        _network = new PercepNetNetwork(model, path);
+        var random = new Random(2);
+        for (int i = 0; i < _features.Length; i++)
+        {
+            _features[i] = (float)random.NextDouble();
+        }
+    }
+
+    [Benchmark]
+    public void NetworkPerFrame() => _network.Estimate(_features, _gains, _strengths);
+}
+
+/// <summary>Whole-pipeline cost per 10 ms frame (DSP + network, int8 SIMD): targets ≤ 200 µs medium, ≤ 500 µs paper.</summary>
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[MemoryDiagnoser]
+[MedianColumn]
+public class PipelineBenchmarks
+{
+    private const int Hops = 200;
+    private readonly float[] _input = new float[Hops * 480];
+    private readonly float[] _output = new float[480];
+    private Denoiser _denoiser = null!;
+    private int _hop;
+
+    [Params("small", "medium", "paper")]
+    public string Preset { get; set; } = "medium";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var model = new CompiledModel(ModelParameters.Random(ModelShape.FromPreset(Preset), 1), Quantisation.Int8);
+        _denoiser = new Denoiser(model);
+        var random = new Random(3);
+        double phase = 0;
+        for (int i = 0; i < _input.Length; i++)
+        {
+            phase += 2 * Math.PI * (140 + (30 * Math.Sin(i / 20000.0))) / 48000;
+            _input[i] = (float)((0.1 * Math.Sin(phase)) + (0.05 * Math.Sin(3 * phase)) + (0.02 * (random.NextDouble() - 0.5)));
+        }
+    }
+
+    [Benchmark]
+    public void DenoiserPerFrame()
+    {
+        _denoiser.ProcessFrame(_input.AsSpan(_hop * 480, 480), _output);
+        _hop = (_hop + 1) % Hops;
+    }
+}

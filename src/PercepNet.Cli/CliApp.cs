@@ -12,6 +12,7 @@ public static class CliApp
             OracleCommand.Create(),
             MixCommand.Create(),
             OracleTableCommand.Create(),
+            EvalCommand.Create(),
         };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -60,6 +60,13 @@ public static class AudioFile
     /// <summary>Reads a whole file, mixed down to mono, at its own rate.</summary>
     public static (float[] Samples, int SampleRate) ReadMono(string path)
     {
+        (float[] samples, int rate, _) = ReadMonoWithChannels(path);
+        return (samples, rate);
+    }
+
+    /// <summary>Reads a whole file, mixed down to mono, at its own rate, and says how many channels it had.</summary>
+    public static (float[] Samples, int SampleRate, int Channels) ReadMonoWithChannels(string path)
+    {
         using IAudioReader reader = OpenRead(path);
         var samples = new List<float>((int)Math.Min(reader.LengthFrames ?? 48000, 1 << 26));
         var block = new float[4096 * reader.Channels];
@@ -83,7 +90,7 @@ public static class AudioFile
             throw new AudioFormatException(path, "contains no audio samples");
         }
 
-        return ([.. samples], reader.SampleRate);
+        return ([.. samples], reader.SampleRate, reader.Channels);
     }
 
     /// <summary>Reads a whole file as mono at 48 kHz (resampled when needed).</summary>

@@ -30,6 +30,26 @@ public static class Stoi
 
     public static double Compute(ReadOnlySpan<double> clean, ReadOnlySpan<double> degraded, int sampleRate, bool extended = false)
     {
+        (double stoi, double estoi) = ComputeBoth(clean, degraded, sampleRate, extended ? Which.Extended : Which.Classic);
+        return extended ? estoi : stoi;
+    }
+
+    public static double Compute(ReadOnlySpan<float> clean, ReadOnlySpan<float> degraded, int sampleRate, bool extended = false) =>
+        Compute(ToDouble(clean), ToDouble(degraded), sampleRate, extended);
+
+    /// <summary>STOI and ESTOI at once, sharing the resampling and the band envelopes.</summary>
+    public static (double Stoi, double Estoi) ComputeBoth(ReadOnlySpan<float> clean, ReadOnlySpan<float> degraded, int sampleRate) =>
+        ComputeBoth(ToDouble(clean), ToDouble(degraded), sampleRate, Which.Both);
+
+    private enum Which
+    {
+        Classic,
+        Extended,
+        Both,
+    }
+
+    private static (double Stoi, double Estoi) ComputeBoth(ReadOnlySpan<double> clean, ReadOnlySpan<double> degraded, int sampleRate, Which which)
+    {
         if (clean.Length != degraded.Length)
         {
             throw new ArgumentException($"Signals must have the same length ({clean.Length} and {degraded.Length}).");
@@ -43,15 +63,14 @@ public static class Stoi
         int frames = xb.GetLength(1);
         if (frames < SegmentFrames)
         {
-            return TooShortValue;
+            return (TooShortValue, TooShortValue);
         }
 
         int segments = frames - SegmentFrames + 1;
-        return extended ? Extended(xb, yb, segments) : Classic(xb, yb, segments);
+        double stoi = which == Which.Extended ? double.NaN : Classic(xb, yb, segments);
+        double estoi = which == Which.Classic ? double.NaN : Extended(xb, yb, segments);
+        return (stoi, estoi);
     }
-
-    public static double Compute(ReadOnlySpan<float> clean, ReadOnlySpan<float> degraded, int sampleRate, bool extended = false) =>
-        Compute(ToDouble(clean), ToDouble(degraded), sampleRate, extended);
 
     private static double[] ToDouble(ReadOnlySpan<float> x)
     {

@@ -13,6 +13,7 @@ public static class CliApp
             MixCommand.Create(),
             OracleTableCommand.Create(),
             EvalCommand.Create(),
+            DatasetCommand.Create(),
         };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -91,10 +91,19 @@ public sealed class PitchTracker
     public void Reset()
     {
         Array.Clear(_decimated);
+        Array.Clear(_whitened);
+        Array.Clear(_energyPrefix);
+        Array.Clear(_correlation);
         Array.Clear(_score);
+        Array.Clear(_nextScore);
         foreach (float[] o in _observations)
         {
             Array.Clear(o);
+        }
+
+        foreach (int[] b in _backPointers)
+        {
+            Array.Clear(b);
         }
 
         _frame = 0;

@@ -83,4 +83,29 @@ public class FeatureExtractorTests
         double mean = f.AsSpan(34 + 10, 20).ToArray().Average();
         Assert.InRange(mean, chance - 0.1, chance + 0.1);
     }
+
+    [Fact]
+    public void ResetGivesTheSameFeaturesAsANewAnalyzer()
+    {
+        float[] first = SyntheticSignals.Mix(SyntheticSignals.Voiced([new(1.0, 130, 170)], 41).Signal, SyntheticSignals.WhiteNoise(67200, 42), 5);
+        float[] second = SyntheticSignals.Voiced([new(1.0, 220, 180)], 43).Signal;
+        var reused = new FrameAnalyzer();
+        for (int t = 0; t + 480 <= first.Length; t += 480)
+        {
+            reused.Push(first.AsSpan(t, 480));
+        }
+
+        reused.Reset();
+        var fresh = new FrameAnalyzer();
+        var a = new float[FeatureExtractor.Count];
+        var b = new float[FeatureExtractor.Count];
+        for (int t = 0; t + 480 <= second.Length; t += 480)
+        {
+            reused.Push(second.AsSpan(t, 480));
+            fresh.Push(second.AsSpan(t, 480));
+            FeatureExtractor.Extract(reused, a);
+            FeatureExtractor.Extract(fresh, b);
+            Assert.Equal(b, a);
+        }
+    }
 }

@@ -1,0 +1,332 @@
+using PercepNet.Audio;
+using PercepNet.Data.Rooms;
+using PercepNet.Frames;
+
+namespace PercepNet.Data.Mixing;
+
+/// <summary>
+/// Makes the training mixtures of SPEC §9 from a catalog's clips, each segment entirely determined by (seed, split,
+/// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), random second-order filters
+/// on speech and on noise, one to three noise recordings at an SNR from −5 to 45 dB (most mass in 0–20 dB), some
+/// speech-only and noise-only segments, random low-pass, occasional clipping, and reverberation from the image-source
+/// simulator or a real response, where the target keeps the direct path and early reflections only.
+/// </summary>
+public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<SpeechClip> speech, IReadOnlyList<NoiseClip> noise, MixtureRecipe recipe)
+{
+    private const int Rate = FrameLayout.SampleRate;
+
+    public MixtureRecipe Recipe { get; } = recipe;
+
+    public Mixture Generate(int seed, int split, int index)
+    {
+        var random = new Random(StableSeed(seed, split, index));
+        int length = (int)(Recipe.SegmentSeconds * Rate);
+        double u = random.NextDouble();
+        bool hasSpeech = u >= Recipe.NoiseOnlyFraction;
+        bool hasNoise = u < Recipe.NoiseOnlyFraction || u >= Recipe.NoiseOnlyFraction + Recipe.SpeechOnlyFraction;
+
+        var speechUsed = new List<string>();
+        float[] dry = new float[length];
+        double bandwidth = Rate / 2.0;
+        if (hasSpeech && speech.Count > 0)
+        {
+            (dry, bandwidth) = JoinUtterances(random, length, speechUsed);
+            double peakDb = -40 + (39 * random.NextDouble());
+            Normalise(dry, Math.Pow(10, peakDb / 20));
+            RandomBiquad(random).Apply(dry);
+        }
+        else
+        {
+            hasSpeech = false;
+        }
+
+        // Reverberation: the input hears the whole response, the target only its early part.
+        float[] reverberant = dry, target = dry;
+        string room = "none";
+        double rt60 = 0;
+        if (hasSpeech && random.NextDouble() < Recipe.ReverbFraction)
+        {
+            float[]? h = null;
+            if (catalog.RoomImpulseResponses.Count > 0 && random.NextDouble() < Recipe.RealRirFraction)
+            {
+                string path = catalog.RoomImpulseResponses[random.Next(catalog.RoomImpulseResponses.Count)];
+                h = catalog.Audio48k(path);
+                room = DatasetSplit.Relative(catalog, path);
+            }
+
+            if (h is null)
+            {
+                (h, room, rt60) = RandomRoom(random);
+            }
+
+            int direct = PeakIndex(h);
+            reverberant = FftConvolver.Convolve(dry, h);
+            target = FftConvolver.Convolve(dry, EarlyPart(h, direct));
+            // The direct sound at lag 0 in both, so that target and input stay aligned.
+            reverberant = Shift(reverberant, direct);
+            target = Shift(target, direct);
+        }
+
+        var noiseUsed = new List<string>();
+        float[] noiseSum = new float[length];
+        double snr = double.PositiveInfinity;
+        if (hasNoise && noise.Count > 0)
+        {
+            int count = random.NextDouble() < 0.7 ? 1 : random.NextDouble() < 0.67 ? 2 : 3;
+            for (int i = 0; i < count; i++)
+            {
+                NoiseClip clip = noise[random.Next(noise.Count)];
+                float[]? audio = catalog.Audio48k(clip.Path);
+                if (audio is null || audio.Length == 0)
+                {
+                    continue;
+                }
+
+                noiseUsed.Add(DatasetSplit.Relative(catalog, clip.Path));
+                int offset = random.Next(audio.Length);
+                float gain = (float)Math.Pow(10, -12 * random.NextDouble() / 20);
+                var part = new float[length];
+                for (int n = 0; n < length; n++)
+                {
+                    part[n] = gain * audio[(offset + n) % audio.Length];
+                }
+
+                RandomBiquad(random).Apply(part);
+                for (int n = 0; n < length; n++)
+                {
+                    noiseSum[n] += part[n];
+                }
+            }
+
+            double noisePower = SpeechLevel.RmsPower(noiseSum);
+            if (noisePower > 0)
+            {
+                double scale;
+                if (hasSpeech)
+                {
+                    snr = DrawSnr(random);
+                    double speechPower = SpeechLevel.ActivePower(reverberant, Rate);
+                    scale = Math.Sqrt(speechPower / (noisePower * Math.Pow(10, snr / 10)));
+                }
+                else
+                {
+                    // Noise alone at a random level (RMS −50 to −10 dBFS).
+                    scale = Math.Pow(10, (-50 + (40 * random.NextDouble())) / 20) / Math.Sqrt(noisePower);
+                }
+
+                for (int n = 0; n < length; n++)
+                {
+                    noiseSum[n] = (float)(noiseSum[n] * scale);
+                }
+            }
+        }
+
+        var noisy = new float[length];
+        for (int n = 0; n < length; n++)
+        {
+            noisy[n] = reverberant[n] + noiseSum[n];
+        }
+
+        target = target.Length == length ? (float[])target.Clone() : target[..length];
+        double lowPass = Rate / 2.0;
+        if (random.NextDouble() < Recipe.LowPassFraction)
+        {
+            // Band-limited capture: 3 kHz to 20 kHz, log-uniform.
+            lowPass = 3000 * Math.Pow(20000 / 3000.0, random.NextDouble());
+            var filter = new LowPassFilter(lowPass, Rate);
+            filter.Apply(noisy);
+            new LowPassFilter(lowPass, Rate).Apply(target);
+        }
+
+        bool clipped = false;
+        if (random.NextDouble() < Recipe.ClippingFraction)
+        {
+            float peak = noisy.Max(MathF.Abs);
+            if (peak > 0)
+            {
+                float drive = (float)((1.2 + random.NextDouble()) / peak);
+                for (int n = 0; n < length; n++)
+                {
+                    noisy[n] = Math.Clamp(noisy[n] * drive, -1f, 1f);
+                    target[n] *= drive;
+                }
+
+                clipped = true;
+            }
+        }
+
+        var info = new MixtureInfo(speechUsed, noiseUsed, snr, hasSpeech, noiseUsed.Count > 0, room, rt60, lowPass,
+            hasSpeech ? Math.Min(bandwidth, lowPass) : 0, clipped);
+        return new Mixture(noisy, target, info);
+    }
+
+    /// <summary>A seed for (seed, split, index) that is the same on every run and machine.</summary>
+    public static int StableSeed(int seed, int split, int index)
+    {
+        ulong h = 1469598103934665603UL;
+        foreach (int v in new[] { seed, split, index })
+        {
+            h = (h ^ (uint)v) * 1099511628211UL;
+            h ^= h >> 29;
+        }
+
+        return (int)(h & int.MaxValue);
+    }
+
+    private (float[] Audio, double Bandwidth) JoinUtterances(Random random, int length, List<string> used)
+    {
+        var audio = new float[length];
+        double bandwidth = Rate / 2.0;
+        int position = (int)(random.NextDouble() * 0.3 * Rate);
+        for (int attempts = 0; position < length && attempts < 50; attempts++)
+        {
+            SpeechClip clip = speech[random.Next(speech.Count)];
+            float[]? samples = catalog.Audio48k(clip.Path);
+            if (samples is null || samples.Length == 0)
+            {
+                continue;
+            }
+
+            used.Add(DatasetSplit.Relative(catalog, clip.Path));
+            bandwidth = Math.Min(bandwidth, clip.BandwidthHz);
+            float gain = (float)Math.Pow(10, (-6 + (12 * random.NextDouble())) / 20);
+            int n = Math.Min(samples.Length, length - position);
+            for (int i = 0; i < n; i++)
+            {
+                audio[position + i] = gain * samples[i];
+            }
+
+            position += n + (int)(random.NextDouble() * 0.5 * Rate);
+        }
+
+        return (audio, bandwidth);
+    }
+
+    private static double DrawSnr(Random random)
+    {
+        double u = random.NextDouble();
+        return u < 0.6 ? 20 * random.NextDouble()
+            : u < 0.8 ? -5 + (5 * random.NextDouble())
+            : 20 + (25 * random.NextDouble());
+    }
+
+    private static (float[] Response, string Room, double Rt60) RandomRoom(Random random)
+    {
+        double length = 3 + (9 * random.NextDouble());
+        double width = 2.5 + (6.5 * random.NextDouble());
+        double height = 2.4 + (1.6 * random.NextDouble());
+        double rt60 = 0.1 + (0.9 * random.NextDouble());
+        var room = new ShoeboxRoom(length, width, height, rt60);
+        Point3 RandomPoint(double margin) => new(
+            margin + ((length - (2 * margin)) * random.NextDouble()),
+            margin + ((width - (2 * margin)) * random.NextDouble()),
+            1.0 + (Math.Min(1.0, height - 1.3) * random.NextDouble()));
+        Point3 source = RandomPoint(0.5);
+        Point3 mic = RandomPoint(0.5);
+        for (int i = 0; i < 20; i++)
+        {
+            double d = source.DistanceTo(mic);
+            if (d >= 0.5 && d <= 4)
+            {
+                break;
+            }
+
+            mic = RandomPoint(0.5);
+        }
+
+        float[] h = RoomSimulator.ImpulseResponse(room, source, mic, Rate, random);
+        string name = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"shoebox {length:F1}x{width:F1}x{height:F1} m, RT60 {rt60:F2} s, {source.DistanceTo(mic):F1} m");
+        return (h, name, rt60);
+    }
+
+    private float[] EarlyPart(float[] h, int direct)
+    {
+        int keep = direct + (int)(Recipe.EarlyReflectionSeconds * Rate);
+        int fade = Rate / 100;
+        var early = new float[Math.Min(h.Length, keep + fade)];
+        for (int i = 0; i < early.Length; i++)
+        {
+            float w = i < keep ? 1f : 0.5f * (1f + MathF.Cos(MathF.PI * (i - keep) / fade));
+            early[i] = h[i] * w;
+        }
+
+        return early;
+    }
+
+    private static int PeakIndex(float[] h)
+    {
+        int peak = 0;
+        for (int i = 1; i < h.Length; i++)
+        {
+            if (MathF.Abs(h[i]) > MathF.Abs(h[peak]))
+            {
+                peak = i;
+            }
+        }
+
+        return peak;
+    }
+
+    private static float[] Shift(float[] x, int delay)
+    {
+        var y = new float[x.Length];
+        x.AsSpan(Math.Min(delay, x.Length)).CopyTo(y);
+        return y;
+    }
+
+    private static void Normalise(float[] x, double peak)
+    {
+        float max = x.Length == 0 ? 0 : x.Max(MathF.Abs);
+        if (max > 0)
+        {
+            float gain = (float)(peak / max);
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] *= gain;
+            }
+        }
+    }
+
+    /// <summary>A random second-order pole/zero filter (spectral tilt and resonances), as in RNNoise's recipe.</summary>
+    private static Biquad RandomBiquad(Random random)
+    {
+        double R() => 0.75 * (random.NextDouble() - 0.5);
+        return new Biquad(1, R(), R(), R(), R());
+    }
+}
+
+/// <summary>y(n) = x(n) + b1·x(n−1) + b2·x(n−2) − a1·y(n−1) − a2·y(n−2) (stable for |a| ≤ 0.375).</summary>
+internal readonly record struct Biquad(double B0, double B1, double B2, double A1, double A2)
+{
+    public void Apply(float[] x)
+    {
+        double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+        for (int n = 0; n < x.Length; n++)
+        {
+            double y = (B0 * x[n]) + (B1 * x1) + (B2 * x2) - (A1 * y1) - (A2 * y2);
+            x2 = x1;
+            x1 = x[n];
+            y2 = y1;
+            y1 = y;
+            x[n] = (float)y;
+        }
+    }
+}
+
+/// <summary>A 4th-order Butterworth low-pass (two cascaded biquads, bilinear transform).</summary>
+internal sealed class LowPassFilter(double cutoffHz, int rate)
+{
+    public void Apply(float[] x)
+    {
+        foreach (double q in new[] { 0.54119610, 1.30656296 })
+        {
+            double w0 = 2 * Math.PI * Math.Min(cutoffHz, 0.45 * rate) / rate;
+            double alpha = Math.Sin(w0) / (2 * q);
+            double cos = Math.Cos(w0);
+            double a0 = 1 + alpha;
+            var section = new Biquad((1 - cos) / 2 / a0, (1 - cos) / a0, (1 - cos) / 2 / a0, -2 * cos / a0, (1 - alpha) / a0);
+            section.Apply(x);
+        }
+    }
+}

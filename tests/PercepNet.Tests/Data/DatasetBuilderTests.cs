@@ -1,0 +1,181 @@
+using PercepNet.Audio;
+using PercepNet.Data;
+using PercepNet.Data.Mixing;
+using PercepNet.Data.Shards;
+using PercepNet.Features;
+
+namespace PercepNet.Tests.Data;
+
+/// <summary>Dataset builds on a small data folder the test writes itself (synthetic speakers and noises).</summary>
+public sealed class DatasetBuilderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("percepnet-data-").FullName;
+    private readonly string _data;
+
+    public DatasetBuilderTests()
+    {
+        _data = Path.Combine(_root, "data");
+        string speech = Directory.CreateDirectory(Path.Combine(_data, "speech", "synth")).FullName;
+        var rows = new List<string> { "file,speaker,gender,sample_rate,bandwidth_hz,semi_clean,licence,duration_s,dnsmos_bak" };
+        var random = new Random(5);
+        for (int s = 0; s < 24; s++)
+        {
+            double f0 = 90 + (random.NextDouble() * 160);
+            float[] voice = SyntheticSignals.Voiced([new(2.0, f0, f0 * 1.2)], 100 + s).Signal;
+            int rate = s % 3 == 0 ? 16000 : 48000;
+            float[] audio = rate == 48000 ? voice : Resampler.Resample(voice, 48000, rate);
+            string file = $"spk{s:D2}.wav";
+            WavWriter.WriteMono(Path.Combine(speech, file), audio, rate);
+            rows.Add($"{file},spk{s:D2},F,{rate},{(rate == 16000 ? 8000 : 20000)},0,test,{audio.Length / (double)rate:F3},");
+        }
+
+        rows.Add("missing.wav,spkX,F,16000,8000,0,test,2.0,");
+        File.WriteAllBytes(Path.Combine(speech, "corrupt.wav"), [.. "RIFF"u8, .. new byte[50]]);
+        rows.Add("corrupt.wav,spkY,F,16000,8000,0,test,2.0,");
+        File.WriteAllLines(Path.Combine(speech, "speakers.csv"), rows);
+
+        string noise = Directory.CreateDirectory(Path.Combine(_data, "noise", "synth")).FullName;
+        var noiseRows = new List<string> { "file,category,sample_rate,bandwidth_hz,duration_s,licence,attribution" };
+        for (int n = 0; n < 12; n++)
+        {
+            WavWriter.WriteMono(Path.Combine(noise, $"n{n:D2}.wav"), SyntheticSignals.WhiteNoise(48000 * 3, 200 + n, 0.1), 48000);
+            noiseRows.Add($"synth/n{n:D2}.wav,test,48000,24000,3.0,test,test");
+        }
+
+        File.WriteAllLines(Path.Combine(_data, "noise", "noise.csv"), noiseRows);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private DatasetManifest Build(string name, int seed, double hours = 0.02, StrengthRule rule = StrengthRule.Coherence) =>
+        new DatasetBuilder(new DatasetOptions
+        {
+            DataDirectory = _data,
+            OutputDirectory = Path.Combine(_root, name),
+            Hours = hours,
+            Seed = seed,
+            SegmentsPerShard = 3,
+            HoldOutFraction = 0.25,
+            ValidationShare = 0.3,
+            Strength = rule,
+            Recipe = new MixtureRecipe { SegmentSeconds = 3, ReverbFraction = 0.5 },
+        }).Build();
+
+    private byte[][] Files(string name) =>
+        [.. Directory.GetFiles(Path.Combine(_root, name), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes)];
+
+    [Fact]
+    public void SameSeedGivesIdenticalBytesAndAnotherSeedDiffers()
+    {
+        Build("a", 7);
+        Build("b", 7);
+        Build("c", 8);
+        byte[][] a = Files("a"), b = Files("b"), c = Files("c");
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.Equal(a[i], b[i]);
+        }
+
+        string shardA = Path.Combine(_root, "a", "train", "shard-00000.pnd"), shardC = Path.Combine(_root, "c", "train", "shard-00000.pnd");
+        Assert.NotEqual(File.ReadAllBytes(shardA), File.ReadAllBytes(shardC));
+    }
+
+    [Fact]
+    public void NoValidationSpeakerOrNoiseIsInTraining()
+    {
+        DatasetManifest manifest = Build("split", 3);
+        Assert.NotEmpty(manifest.ValidationSpeakers);
+        Assert.NotEmpty(manifest.ValidationNoises);
+        var speakers = new HashSet<string>(manifest.ValidationSpeakers.Select(s => s.Split('/')[1]));
+        var noises = new HashSet<string>(manifest.ValidationNoises);
+        foreach (SegmentEntry segment in manifest.Segments.Where(s => s.Split == DatasetBuilder.TrainSplit))
+        {
+            Assert.All(segment.Mixture.Speech, file => Assert.DoesNotContain(Path.GetFileNameWithoutExtension(file), speakers));
+            Assert.All(segment.Mixture.Noise, file => Assert.DoesNotContain(file, noises));
+        }
+
+        Assert.Contains(manifest.Segments, s => s.Split == DatasetBuilder.ValidationSplit);
+        Assert.All(manifest.Segments.Where(s => s.Split == DatasetBuilder.ValidationSplit && s.Mixture.HasSpeech),
+            s => Assert.All(s.Mixture.Speech, file => Assert.Contains(Path.GetFileNameWithoutExtension(file), speakers)));
+    }
+
+    [Fact]
+    public void ShardFeaturesEqualTheInferenceExtractorOnTheSameAudio()
+    {
+        DatasetManifest manifest = Build("features", 4);
+        string shard = Path.Combine(_root, "features", "train", "shard-00000.pnd");
+        ShardFile.Header header = ShardFile.ReadHeader(shard);
+        float[] features = ShardFile.ReadArray(shard, header, ShardArray.Features);
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var generator = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, manifest.Recipe);
+        Mixture mixture = generator.Generate(manifest.Seed, 0, 1);
+        // The inference side: the analyser and extractor the denoiser runs, hop by hop.
+        var analyzer = new FrameAnalyzer();
+        var expected = new float[FeatureExtractor.Count];
+        for (int t = 0; t < header.FramesPerSegment; t++)
+        {
+            analyzer.Push(mixture.Noisy.AsSpan(t * 480, 480));
+            FeatureExtractor.Extract(analyzer, expected);
+            ReadOnlySpan<float> stored = features.AsSpan(((header.FramesPerSegment * 1) + t) * FeatureExtractor.Count, FeatureExtractor.Count);
+            Assert.Equal(expected, stored.ToArray());
+        }
+    }
+
+    [Fact]
+    public void TargetsAreMaskedAboveTheSpeechBandwidthAndInDigitalSilence()
+    {
+        // A "16 kHz" voice (nothing above 8 kHz) with fullband noise, and a second of digital silence in both.
+        float[] voice = Resampler.Resample(Resampler.Resample(SyntheticSignals.Voiced([new(2.0, 150, 180)], 9).Signal, 48000, 16000), 16000, 48000);
+        float[] target = [.. voice, .. new float[48000]];
+        float[] noisy = SyntheticSignals.Mix(target, SyntheticSignals.WhiteNoise(target.Length, 10, 0.1), 10);
+        Array.Clear(noisy, voice.Length, 48000);
+        int frames = FrameTargets.FrameCount(target.Length);
+        var features = new float[frames * 70];
+        var gains = new float[frames * 34];
+        var strengths = new float[frames * 34];
+        var mask = new float[frames * 34];
+        new FrameTargets().Compute(noisy, target, 8000, features, gains, strengths, mask);
+        int firstMasked = FrameTargets.FirstBandAbove(8000);
+        // The band centred on 8.8 kHz starts at 7.85 kHz and is kept; the next, from 8.8 kHz up, is the first masked.
+        Assert.Equal(ErbBands.Centres.IndexOf(198), firstMasked);
+        for (int t = 10; t < frames; t++)
+        {
+            for (int b = firstMasked; b < 34; b++)
+            {
+                Assert.Equal(0f, mask[(t * 34) + b]);
+            }
+        }
+
+        // Frames well inside the silent second: every band masked. Frames in speech: the low bands defined.
+        int silentFrame = (voice.Length / 480) + 40;
+        Assert.All(mask.AsSpan(silentFrame * 34, 34).ToArray(), m => Assert.Equal(0f, m));
+        int speechFrame = 100;
+        Assert.All(mask.AsSpan(speechFrame * 34, 10).ToArray(), m => Assert.Equal(1f, m));
+    }
+
+    [Fact]
+    public void UnreadableSourcesAreNamedAndSkipped()
+    {
+        DatasetManifest manifest = Build("problems", 5, hours: 0.03);
+        Assert.Contains(manifest.Problems, p => p.Contains("missing.wav", StringComparison.Ordinal));
+        Assert.Contains(manifest.Problems, p => p.Contains("corrupt.wav", StringComparison.Ordinal));
+        Assert.All(manifest.Shards, s => Assert.True(ShardFile.Verify(Path.Combine(_root, "problems", s.File))));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, "problems"), "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void AnInterruptedBuildResumes()
+    {
+        Build("resume", 6);
+        string shard = Path.Combine(_root, "resume", "train", "shard-00000.pnd");
+        byte[] before = File.ReadAllBytes(shard);
+        DateTime written = File.GetLastWriteTimeUtc(shard);
+        File.Delete(Path.Combine(_root, "resume", "train", "shard-00001.pnd"));
+        Build("resume", 6);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(shard)); // kept, not rebuilt
+        Assert.Equal(before, File.ReadAllBytes(shard));
+        Assert.True(File.Exists(Path.Combine(_root, "resume", "train", "shard-00001.pnd")));
+    }
+}

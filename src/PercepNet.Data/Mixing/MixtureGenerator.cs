@@ -139,7 +139,20 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
         }
 
         bool clipped = false;
-        if (random.NextDouble() < Recipe.ClippingFraction)
+        bool clip = random.NextDouble() < Recipe.ClippingFraction;
+        float mixturePeak = noisy.Length == 0 ? 0 : noisy.Max(MathF.Abs);
+        if (!clip && mixturePeak > 0.99f)
+        {
+            // A recording cannot exceed full scale: scale input and target down together.
+            float down = 0.99f / mixturePeak;
+            for (int n = 0; n < length; n++)
+            {
+                noisy[n] *= down;
+                target[n] *= down;
+            }
+        }
+
+        if (clip)
         {
             float peak = noisy.Max(MathF.Abs);
             if (peak > 0)

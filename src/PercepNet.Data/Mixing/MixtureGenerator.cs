@@ -139,9 +139,9 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
         }
 
         bool clipped = false;
-        bool clip = random.NextDouble() < Recipe.ClippingFraction;
+        bool clipSegment = random.NextDouble() < Recipe.ClippingFraction;
         float mixturePeak = noisy.Length == 0 ? 0 : noisy.Max(MathF.Abs);
-        if (!clip && mixturePeak > 0.99f)
+        if (!clipSegment && mixturePeak > 0.99f)
         {
             // A recording cannot exceed full scale: scale input and target down together.
             float down = 0.99f / mixturePeak;
@@ -152,7 +152,7 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
             }
         }
 
-        if (clip)
+        if (clipSegment)
         {
             float peak = noisy.Max(MathF.Abs);
             if (peak > 0)

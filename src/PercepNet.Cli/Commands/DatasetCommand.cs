@@ -128,12 +128,15 @@ internal static class DatasetCommand
     private static void PrintStats(string directory, DatasetManifest manifest)
     {
         var culture = CultureInfo.InvariantCulture;
+        Dictionary<string, string> speakerOf = Directory.Exists(manifest.DataDirectory)
+            ? new SourceCatalog(manifest.DataDirectory).Speech.ToDictionary(c => Path.GetRelativePath(manifest.DataDirectory, c.Path).Replace('\\', '/'), c => c.Speaker)
+            : [];
         foreach (string split in new[] { DatasetBuilder.TrainSplit, DatasetBuilder.ValidationSplit })
         {
             var segments = manifest.Segments.Where(s => s.Split == split).ToList();
             double hours = segments.Count * manifest.SegmentSeconds / 3600;
-            int speakers = segments.SelectMany(s => s.Mixture.Speech).Select(p => Path.GetDirectoryName(p)).Distinct().Count();
-            AnsiConsole.MarkupLine(string.Format(culture, "[bold]{0}[/]: {1:F2} h, {2} segments, {3} speech sources, {4} distinct noise files, {5} reverberant, {6} speech-only, {7} noise-only",
+            int speakers = segments.SelectMany(s => s.Mixture.Speech).Select(p => speakerOf.GetValueOrDefault(p, p)).Distinct().Count();
+            AnsiConsole.MarkupLine(string.Format(culture, "[bold]{0}[/]: {1:F2} h, {2} segments, {3} speakers (Picovoice's unidentified talkers count as one), {4} distinct noise files, {5} reverberant, {6} speech-only, {7} noise-only",
                 split, hours, segments.Count, speakers, segments.SelectMany(s => s.Mixture.Noise).Distinct().Count(),
                 segments.Count(s => s.Mixture.Room != "none"), segments.Count(s => !s.Mixture.HasNoise), segments.Count(s => !s.Mixture.HasSpeech)));
             var histogram = new BarChart().Label("SNR (dB)").Width(60);

@@ -14,6 +14,9 @@ public static class CliApp
             OracleTableCommand.Create(),
             EvalCommand.Create(),
             DatasetCommand.Create(),
+            DenoiseCommand.Create(),
+            StreamCommand.Create(),
+            ModelCommand.Create(),
         };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using PercepNet.Audio;
+using PercepNet.Network;
+using Spectre.Console;
+
+namespace PercepNet.Cli.Commands;
+
+/// <summary><c>percepnet denoise</c>: files, directories and globs in; WAV out at each input's rate and channel count.</summary>
+internal static class DenoiseCommand
+{
+    private static readonly string[] AudioExtensions = [".wav", ".mp3", ".ogg"];
+
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), directories or globs (*.wav).", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "Output file (one input) or directory (several).", Required = true };
+        var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the embedded model)." };
+        var attenuation = new Option<float?>("--atten-lim-db") { Description = "Never attenuate any band by more than this many dB." };
+        var noPostfilter = new Option<bool>("--no-postfilter") { Description = "Skip the envelope postfilter." };
+        var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's 40 ms delay instead of compensating it." };
+        var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("denoise", "Remove noise and reverberation from recordings.")
+        {
+            inputs, output, model, attenuation, noPostfilter, keepDelay, asFloat, jobs,
+        };
+        command.SetAction(parse => CommandRunner.Run(() => Run(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(model),
+            parse.GetValue(attenuation), parse.GetValue(noPostfilter), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(jobs))));
+        return command;
+    }
+
+    private static int Run(string[] patterns, string output, string? modelPath, float? attenuation, bool noPostfilter, bool keepDelay,
+        bool asFloat, int jobs)
+    {
+        var (files, missing) = Expand(patterns);
+        foreach (string m in missing)
+        {
+            Console.Error.WriteLine($"error: {m}: no such file or directory");
+        }
+
+        if (files.Count == 0)
+        {
+            throw new UsageException("no input files");
+        }
+
+        bool toDirectory = files.Count > 1 || Directory.Exists(output) || output.EndsWith(Path.DirectorySeparatorChar);
+        if (toDirectory)
+        {
+            Directory.CreateDirectory(output);
+        }
+
+        var targets = files.Select(f => toDirectory ? Path.Combine(output, Path.ChangeExtension(Path.GetFileName(f), ".wav")) : output).ToList();
+        var inputsFull = new HashSet<string>(files.Select(Path.GetFullPath));
+        foreach (string target in targets)
+        {
+            if (inputsFull.Contains(Path.GetFullPath(target)))
+            {
+                throw new UsageException($"{target}: refusing to overwrite an input file");
+            }
+        }
+
+        if (targets.Distinct(StringComparer.Ordinal).Count() != targets.Count)
+        {
+            throw new UsageException("two inputs would write the same output name; give them different names or separate runs");
+        }
+
+        CompiledModel compiled = ModelOptions.Load(modelPath);
+        var options = new DenoiserOptions
+        {
+            AttenuationLimitDb = attenuation ?? float.PositiveInfinity,
+            Postfilter = !noPostfilter,
+        };
+        var errors = new ConcurrentBag<string>();
+        double audioSeconds = 0;
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("denoising", maxValue: files.Count);
+                Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+                {
+                    try
+                    {
+                        double seconds = DenoiseFile(files[i], targets[i], compiled, options, !keepDelay, asFloat);
+                        lock (errors)
+                        {
+                            audioSeconds += seconds;
+                        }
+                    }
+                    catch (AudioFormatException e)
+                    {
+                        errors.Add(e.Message);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        errors.Add($"{files[i]}: {e.Message}");
+                    }
+
+                    task.Increment(1);
+                });
+            });
+        foreach (string e in errors.Order(StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"error: {e}");
+        }
+
+        double elapsed = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{files.Count - errors.Count} of {files.Count} file(s), {audioSeconds:F1} s of audio in {elapsed:F1} s ({audioSeconds / Math.Max(elapsed, 1e-9):F0}× real time)"));
+        return errors.IsEmpty && missing.Count == 0 ? 0 : CommandRunner.InputError;
+    }
+
+    /// <summary>Streams one file through the pipeline (block by block: memory stays flat on long files).</summary>
+    internal static double DenoiseFile(string input, string output, CompiledModel model, DenoiserOptions options, bool compensate, bool asFloat)
+    {
+        using IAudioReader reader = AudioFile.OpenRead(input);
+        var pipeline = new DenoisePipeline(model, options, reader.SampleRate, reader.Channels, compensate);
+        using var writer = new WavWriter(output, reader.SampleRate, reader.Channels, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
+        var block = new float[reader.SampleRate / 2 * reader.Channels];
+        var ready = new List<float>();
+        long frames = 0;
+        int got;
+        while ((got = reader.Read(block)) > 0)
+        {
+            frames += got;
+            ready.Clear();
+            pipeline.Process(block.AsSpan(0, got * reader.Channels), ready);
+            writer.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
+        }
+
+        if (frames == 0)
+        {
+            throw new AudioFormatException(input, "contains no audio samples");
+        }
+
+        ready.Clear();
+        pipeline.Finish(ready);
+        writer.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
+        writer.Commit();
+        return frames / (double)reader.SampleRate;
+    }
+
+    private static (List<string> Files, List<string> Missing) Expand(string[] patterns)
+    {
+        var files = new List<string>();
+        var missing = new List<string>();
+        foreach (string pattern in patterns)
+        {
+            if (Directory.Exists(pattern))
+            {
+                files.AddRange(Directory.EnumerateFiles(pattern).Where(IsAudio).Order(StringComparer.Ordinal));
+            }
+            else if (pattern.Contains('*') || pattern.Contains('?'))
+            {
+                string directory = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
+                string[] matches = Directory.Exists(directory)
+                    ? [.. Directory.EnumerateFiles(directory, Path.GetFileName(pattern)).Order(StringComparer.Ordinal)]
+                    : [];
+                if (matches.Length == 0)
+                {
+                    missing.Add(pattern);
+                }
+
+                files.AddRange(matches);
+            }
+            else if (File.Exists(pattern))
+            {
+                files.Add(pattern);
+            }
+            else
+            {
+                missing.Add(pattern);
+            }
+        }
+
+        return (files, missing);
+    }
+
+    private static bool IsAudio(string path) => AudioExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Globalization;
+using PercepNet.Features;
+using PercepNet.Network;
+
+namespace PercepNet.Cli.Commands;
+
+/// <summary><c>percepnet model random|info</c>.</summary>
+internal static class ModelCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("model", "Make or inspect model files.");
+        var preset = new Option<string>("--preset") { Description = "paper, medium or small.", DefaultValueFactory = _ => "medium" };
+        preset.AcceptOnlyFromAmong([.. ModelShape.Presets.Select(p => p.Preset)]);
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true };
+        var asFloat = new Option<bool>("--float") { Description = "Store float32 weights instead of int8." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 1 };
+        var random = new Command("random", "Write a model of a preset with random weights: runnable, for measuring speed before training.")
+        {
+            preset, output, asFloat, seed,
+        };
+        random.SetAction(parse => CommandRunner.Run(() =>
+        {
+            ModelShape shape = ModelShape.FromPreset(parse.GetValue(preset)!);
+            var model = new Model(ModelParameters.Random(shape, parse.GetValue(seed)),
+                parse.GetValue(asFloat) ? Quantisation.Float32 : Quantisation.Int8, $"random weights, seed {parse.GetValue(seed)} (not trained)");
+            ModelFile.Write(parse.GetValue(output)!, model);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape.Preset}: {shape.ParameterCount:N0} parameters, {model.Quantisation}"));
+            return 0;
+        }));
+        var file = new Argument<string>("file") { Description = "A model file." };
+        var info = new Command("info", "Print a model file's header: preset, widths, quantisation, feature version, description.") { file };
+        info.SetAction(parse => CommandRunner.Run(() =>
+        {
+            Model model;
+            try
+            {
+                model = ModelFile.Read(parse.GetValue(file)!);
+            }
+            catch (ModelFormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            ModelShape s = model.Shape;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"preset {s.Preset}: dense {s.DenseWidth}, conv {s.Conv1Width}/{s.Conv2Width}, GRU {s.GruWidth}, gain GRU {s.GainGruWidth}, strength GRU {s.StrengthGruWidth}; {s.ParameterCount:N0} parameters"));
+            Console.WriteLine($"weights {model.Quantisation}, feature extractor version {FeatureExtractor.Version}, model format {ModelFile.FormatVersion}");
+            Console.WriteLine($"description: {model.Description}");
+            return 0;
+        }));
+        command.Subcommands.Add(random);
+        command.Subcommands.Add(info);
+        return command;
+    }
+}

@@ -1,0 +1,55 @@
+using PercepNet.Audio;
+using PercepNet.Network;
+
+namespace PercepNet.Tests.Audio;
+
+public class DenoisePipelineTests
+{
+    /// <summary>Gains 1 and strengths 0 whatever the input: the chain is then a pure delay.</summary>
+    internal static CompiledModel PassThrough()
+    {
+        var p = new ModelParameters(ModelShape.Small);
+        Array.Fill(p.GainOutput.Bias, 30f);
+        Array.Fill(p.StrengthOutput.Bias, -30f);
+        return new CompiledModel(p, Quantisation.Int8);
+    }
+
+    [Theory]
+    [InlineData(48000, 1, -80)]
+    [InlineData(48000, 2, -80)]
+    [InlineData(16000, 1, -35)]
+    [InlineData(44100, 2, -35)]
+    public void CompensatedOutputLinesUpWithTheInput(int rate, int channels, double maxErrorDb)
+    {
+        int frames = rate * 2 + 123;
+        var input = new float[frames * channels];
+        for (int i = 0; i < frames; i++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                // Different tones per channel, well inside every rate's band.
+                input[(i * channels) + c] = 0.3f * MathF.Sin(2 * MathF.PI * (300 + (200 * c)) * i / rate);
+            }
+        }
+
+        var pipeline = new DenoisePipeline(PassThrough(), new DenoiserOptions { Postfilter = false }, rate, channels, compensateDelay: true);
+        var output = new List<float>();
+        for (int start = 0; start < input.Length; start += 1000 * channels)
+        {
+            int n = Math.Min(1000 * channels, input.Length - start);
+            pipeline.Process(input.AsSpan(start, n), output);
+        }
+
+        pipeline.Finish(output);
+        Assert.Equal(input.Length, output.Count);
+        double error = 0, power = 0;
+        for (int i = rate / 10 * channels; i < input.Length - (rate / 10 * channels); i++)
+        {
+            error += (output[i] - input[i]) * (double)(output[i] - input[i]);
+            power += input[i] * (double)input[i];
+        }
+
+        double db = 10 * Math.Log10(error / power);
+        Assert.True(db < maxErrorDb, $"{rate} Hz × {channels}: error {db:F1} dB");
+    }
+}

@@ -1,0 +1,118 @@
+using PercepNet.Audio;
+using PercepNet.Cli;
+using PercepNet.Network;
+using PercepNet.Tests.Audio;
+
+namespace PercepNet.Tests.Cli;
+
+[Collection(nameof(ConsoleCollection))]
+public sealed class DenoiseCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("percepnet-denoise-").FullName;
+    private readonly string _model;
+
+    public DenoiseCommandTests()
+    {
+        // A pass-through model (gains 1, no comb): the output must then be the input, delay compensated.
+        var p = new ModelParameters(ModelShape.Small);
+        Array.Fill(p.GainOutput.Bias, 30f);
+        Array.Fill(p.StrengthOutput.Bias, -30f);
+        _model = Path.Combine(_root, "pass.pnm");
+        ModelFile.Write(_model, new Model(p, Quantisation.Int8, "test: pass-through"));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        TextWriter previousOut = Console.Out, previousError = Console.Error;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            return (CliApp.Run(args), stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(previousOut);
+            Console.SetError(previousError);
+        }
+    }
+
+    [Fact]
+    public void KeepsRateChannelsLengthAndTiming()
+    {
+        const int Rate = 44100;
+        int frames = Rate * 2;
+        var stereo = new float[frames * 2];
+        for (int i = 0; i < frames; i++)
+        {
+            stereo[2 * i] = 0.3f * MathF.Sin(2 * MathF.PI * 440 * i / Rate);
+            stereo[(2 * i) + 1] = 0.2f * MathF.Sin(2 * MathF.PI * 700 * i / Rate);
+        }
+
+        string input = Path.Combine(_root, "in.wav");
+        File.WriteAllBytes(input, WavFiles.Build(stereo, Rate, 2, 16, false, false));
+        string output = Path.Combine(_root, "out.wav");
+        var result = Run("denoise", input, "-o", output, "--model", _model, "--no-postfilter");
+        Assert.True(result.Code == 0, result.Error);
+        Assert.Contains("real time", result.Out);
+        using IAudioReader reader = AudioFile.OpenRead(output);
+        Assert.Equal(Rate, reader.SampleRate);
+        Assert.Equal(2, reader.Channels);
+        Assert.Equal(frames, reader.LengthFrames);
+        var back = new float[stereo.Length];
+        reader.Read(back);
+        double error = 0, power = 0;
+        for (int i = Rate / 5; i < stereo.Length - (Rate / 5); i++)
+        {
+            error += (back[i] - stereo[i]) * (double)(back[i] - stereo[i]);
+            power += stereo[i] * (double)stereo[i];
+        }
+
+        Assert.True(10 * Math.Log10(error / power) < -30, $"error {10 * Math.Log10(error / power):F1} dB");
+    }
+
+    [Fact]
+    public void BadInputsAreNamedAndOthersStillWritten()
+    {
+        string good = Path.Combine(_root, "good.wav");
+        WavWriter.WriteMono(good, SyntheticSignals.WhiteNoise(48000, 1, 0.1), 48000);
+        string corrupt = Path.Combine(_root, "corrupt.wav");
+        File.WriteAllBytes(corrupt, [.. "RIFF"u8, .. new byte[40]]);
+        string outDir = Path.Combine(_root, "out");
+        var result = Run("denoise", good, corrupt, Path.Combine(_root, "missing.wav"), "-o", outDir, "--model", _model);
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains($"{corrupt}:", result.Error);
+        Assert.Contains($"{Path.Combine(_root, "missing.wav")}: no such file", result.Error);
+        Assert.True(File.Exists(Path.Combine(outDir, "good.wav")));
+        Assert.False(File.Exists(Path.Combine(outDir, "corrupt.wav")));
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void RefusesToOverwriteItsInput()
+    {
+        string input = Path.Combine(_root, "x.wav");
+        WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(4800, 2, 0.1), 48000);
+        byte[] before = File.ReadAllBytes(input);
+        var result = Run("denoise", input, "-o", input, "--model", _model);
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains("refusing to overwrite", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(input));
+    }
+
+    [Fact]
+    public void BadModelFilesAreRefusedSayingWhy()
+    {
+        string bad = Path.Combine(_root, "bad.pnm");
+        File.WriteAllBytes(bad, [1, 2, 3, 4]);
+        string input = Path.Combine(_root, "y.wav");
+        WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(4800, 3, 0.1), 48000);
+        var result = Run("denoise", input, "-o", Path.Combine(_root, "y-out.wav"), "--model", bad);
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains("bad magic", result.Error);
+    }
+}

@@ -5,15 +5,6 @@ namespace PercepNet.Tests.Audio;
 
 public class DenoisePipelineTests
 {
-    /// <summary>Gains 1 and strengths 0 whatever the input: the chain is then a pure delay.</summary>
-    internal static CompiledModel PassThrough()
-    {
-        var p = new ModelParameters(ModelShape.Small);
-        Array.Fill(p.GainOutput.Bias, 30f);
-        Array.Fill(p.StrengthOutput.Bias, -30f);
-        return new CompiledModel(p, Quantisation.Int8);
-    }
-
     [Theory]
     [InlineData(48000, 1, -80)]
     [InlineData(48000, 2, -80)]
@@ -32,7 +23,7 @@ public class DenoisePipelineTests
             }
         }
 
-        var pipeline = new DenoisePipeline(PassThrough(), new DenoiserOptions { Postfilter = false }, rate, channels, compensateDelay: true);
+        var pipeline = new DenoisePipeline(TestModels.PassThrough(), new DenoiserOptions { Postfilter = false }, rate, channels, compensateDelay: true);
         var output = new List<float>();
         for (int start = 0; start < input.Length; start += 1000 * channels)
         {

@@ -1,5 +1,4 @@
 using PercepNet.Audio;
-using PercepNet.Cli;
 
 namespace PercepNet.Tests.Cli;
 
@@ -11,25 +10,6 @@ public sealed class CliTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string PathOf(string name) => Path.Combine(_directory, name);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        TextWriter previousOut = Console.Out, previousError = Console.Error;
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            int code = CliApp.Run(args);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
 
     private (string Clean, string Noise) MakeInputs()
     {
@@ -46,11 +26,11 @@ public sealed class CliTests : IDisposable
     {
         (string speech, string noise) = MakeInputs();
         string noisy = PathOf("noisy.wav"), clean = PathOf("clean.wav"), enhanced = PathOf("enhanced.wav"), report = PathOf("report.json");
-        var mix = Run("mix", "--speech", speech, "--noise", noise, "--snr", "5", "-o", noisy, "--clean-out", clean, "--seed", "9");
+        var mix = CliRunner.Run("mix", "--speech", speech, "--noise", noise, "--snr", "5", "-o", noisy, "--clean-out", clean, "--seed", "9");
         Assert.Equal(0, mix.Code);
         Assert.Contains("5.0 dB SNR", mix.Out);
 
-        var oracle = Run("oracle", "--clean", clean, "--noisy", noisy, "-o", enhanced, "--mode", "bands+comb", "--report", report);
+        var oracle = CliRunner.Run("oracle", "--clean", clean, "--noisy", noisy, "-o", enhanced, "--mode", "bands+comb", "--report", report);
         Assert.True(oracle.Code == 0, oracle.Error);
         string json = File.ReadAllText(report);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
@@ -64,9 +44,9 @@ public sealed class CliTests : IDisposable
     public void MixIsReproducibleForASeed()
     {
         (string speech, string noise) = MakeInputs();
-        Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("a.wav"), "--clean-out", PathOf("ac.wav"), "--seed", "5");
-        Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("b.wav"), "--clean-out", PathOf("bc.wav"), "--seed", "5");
-        Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("c.wav"), "--clean-out", PathOf("cc.wav"), "--seed", "6");
+        CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("a.wav"), "--clean-out", PathOf("ac.wav"), "--seed", "5");
+        CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("b.wav"), "--clean-out", PathOf("bc.wav"), "--seed", "5");
+        CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("c.wav"), "--clean-out", PathOf("cc.wav"), "--seed", "6");
         Assert.Equal(File.ReadAllBytes(PathOf("a.wav")), File.ReadAllBytes(PathOf("b.wav")));
         Assert.NotEqual(File.ReadAllBytes(PathOf("a.wav")), File.ReadAllBytes(PathOf("c.wav")));
     }
@@ -90,7 +70,7 @@ public sealed class CliTests : IDisposable
 
         string output = PathOf("existing.wav");
         File.WriteAllText(output, "precious");
-        var result = Run("oracle", "--clean", speech, "--noisy", bad, "-o", output);
+        var result = CliRunner.Run("oracle", "--clean", speech, "--noisy", bad, "-o", output);
         Assert.NotEqual(0, result.Code);
         Assert.StartsWith($"error: {bad}: ", result.Error);
         Assert.Single(result.Error.TrimEnd().Split('\n'));
@@ -103,7 +83,7 @@ public sealed class CliTests : IDisposable
     {
         (string speech, string noise) = MakeInputs();
         byte[] before = File.ReadAllBytes(speech);
-        var result = Run("mix", "-s", speech, "-n", noise, "--snr", "5", "-o", speech, "--clean-out", PathOf("c.wav"));
+        var result = CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "5", "-o", speech, "--clean-out", PathOf("c.wav"));
         Assert.NotEqual(0, result.Code);
         Assert.Contains("refusing to overwrite", result.Error);
         Assert.Equal(before, File.ReadAllBytes(speech));
@@ -112,7 +92,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void UnknownModeIsAUsageError()
     {
-        var result = Run("oracle", "--clean", "a.wav", "--noisy", "b.wav", "-o", "c.wav", "--mode", "wiener");
+        var result = CliRunner.Run("oracle", "--clean", "a.wav", "--noisy", "b.wav", "-o", "c.wav", "--mode", "wiener");
         Assert.NotEqual(0, result.Code);
         Assert.Contains("wiener", result.Error);
     }

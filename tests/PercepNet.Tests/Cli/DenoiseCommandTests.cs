@@ -1,5 +1,4 @@
 using PercepNet.Audio;
-using PercepNet.Cli;
 using PercepNet.Network;
 using PercepNet.Tests.Audio;
 
@@ -14,32 +13,11 @@ public sealed class DenoiseCommandTests : IDisposable
     public DenoiseCommandTests()
     {
         // A pass-through model (gains 1, no comb): the output must then be the input, delay compensated.
-        var p = new ModelParameters(ModelShape.Small);
-        Array.Fill(p.GainOutput.Bias, 30f);
-        Array.Fill(p.StrengthOutput.Bias, -30f);
         _model = Path.Combine(_root, "pass.pnm");
-        ModelFile.Write(_model, new Model(p, Quantisation.Int8, "test: pass-through"));
+        ModelFile.Write(_model, new Model(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        TextWriter previousOut = Console.Out, previousError = Console.Error;
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (CliApp.Run(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
 
     [Fact]
     public void KeepsRateChannelsLengthAndTiming()
@@ -56,7 +34,7 @@ public sealed class DenoiseCommandTests : IDisposable
         string input = Path.Combine(_root, "in.wav");
         File.WriteAllBytes(input, WavFiles.Build(stereo, Rate, 2, 16, false, false));
         string output = Path.Combine(_root, "out.wav");
-        var result = Run("denoise", input, "-o", output, "--model", _model, "--no-postfilter");
+        var result = CliRunner.Run("denoise", input, "-o", output, "--model", _model, "--no-postfilter");
         Assert.True(result.Code == 0, result.Error);
         Assert.Contains("real time", result.Out);
         using IAudioReader reader = AudioFile.OpenRead(output);
@@ -83,7 +61,7 @@ public sealed class DenoiseCommandTests : IDisposable
         string corrupt = Path.Combine(_root, "corrupt.wav");
         File.WriteAllBytes(corrupt, [.. "RIFF"u8, .. new byte[40]]);
         string outDir = Path.Combine(_root, "out");
-        var result = Run("denoise", good, corrupt, Path.Combine(_root, "missing.wav"), "-o", outDir, "--model", _model);
+        var result = CliRunner.Run("denoise", good, corrupt, Path.Combine(_root, "missing.wav"), "-o", outDir, "--model", _model);
         Assert.NotEqual(0, result.Code);
         Assert.Contains($"{corrupt}:", result.Error);
         Assert.Contains($"{Path.Combine(_root, "missing.wav")}: no such file", result.Error);
@@ -98,7 +76,7 @@ public sealed class DenoiseCommandTests : IDisposable
         string input = Path.Combine(_root, "x.wav");
         WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(4800, 2, 0.1), 48000);
         byte[] before = File.ReadAllBytes(input);
-        var result = Run("denoise", input, "-o", input, "--model", _model);
+        var result = CliRunner.Run("denoise", input, "-o", input, "--model", _model);
         Assert.NotEqual(0, result.Code);
         Assert.Contains("refusing to overwrite", result.Error);
         Assert.Equal(before, File.ReadAllBytes(input));
@@ -111,7 +89,7 @@ public sealed class DenoiseCommandTests : IDisposable
         File.WriteAllBytes(bad, [1, 2, 3, 4]);
         string input = Path.Combine(_root, "y.wav");
         WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(4800, 3, 0.1), 48000);
-        var result = Run("denoise", input, "-o", Path.Combine(_root, "y-out.wav"), "--model", bad);
+        var result = CliRunner.Run("denoise", input, "-o", Path.Combine(_root, "y-out.wav"), "--model", bad);
         Assert.NotEqual(0, result.Code);
         Assert.Contains("bad magic", result.Error);
     }

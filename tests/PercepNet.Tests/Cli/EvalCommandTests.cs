@@ -1,5 +1,4 @@
 using PercepNet.Audio;
-using PercepNet.Cli;
 using PercepNet.Tests.Audio;
 
 namespace PercepNet.Tests.Cli;
@@ -12,24 +11,6 @@ public sealed class EvalCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        TextWriter previousOut = Console.Out, previousError = Console.Error;
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (CliApp.Run(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
 
     [Fact]
     public void EveryProblemIsNamedAndTheOtherFilesAreScored()
@@ -62,7 +43,7 @@ public sealed class EvalCommandTests : IDisposable
 
         string csv = Path.Combine(_root, "scores.csv");
         string missingModels = Path.Combine(_root, "no-models");
-        var result = Run("eval", "-r", clean, "-d", degraded, "--dnsmos-dir", missingModels, "--csv", csv, "--per-file");
+        var result = CliRunner.Run("eval", "-r", clean, "-d", degraded, "--dnsmos-dir", missingModels, "--csv", csv, "--per-file");
         Assert.Equal(0, result.Code);
         string errors = result.Error;
         Assert.Contains($"{Path.Combine(missingModels, "sig_bak_ovr.onnx")}: DNSMOS model not found", errors);
@@ -93,7 +74,7 @@ public sealed class EvalCommandTests : IDisposable
         string list = Path.Combine(dir, "list.txt");
         File.WriteAllLines(list, ["# reference,degraded", "c.wav,d.wav"]);
         string json = Path.Combine(dir, "out.json");
-        var result = Run("eval", "--list", list, "--no-dnsmos", "--json", json);
+        var result = CliRunner.Run("eval", "--list", list, "--no-dnsmos", "--json", json);
         Assert.True(result.Code == 0, result.Error);
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         double stoi = doc.RootElement.GetProperty("files")[0].GetProperty("stoi").GetDouble();
@@ -107,7 +88,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public void UsageErrorsAreOneLine()
     {
-        var result = Run("eval", "-d", Path.Combine(_root, "nowhere"));
+        var result = CliRunner.Run("eval", "-d", Path.Combine(_root, "nowhere"));
         Assert.NotEqual(0, result.Code);
         Assert.StartsWith("error: ", result.Error);
         Assert.Contains("nowhere", result.Error);

@@ -5,14 +5,7 @@ namespace PercepNet.Tests.Network;
 
 public class DenoiserTests
 {
-    /// <summary>A model whose gains are 1 and strengths 0 whatever the input: the denoiser becomes a pure delay.</summary>
-    private static CompiledModel PassThrough()
-    {
-        var p = new ModelParameters(ModelShape.Small);
-        Array.Fill(p.GainOutput.Bias, 30f);
-        Array.Fill(p.StrengthOutput.Bias, -30f);
-        return new CompiledModel(p, Quantisation.Int8);
-    }
+    private static CompiledModel PassThrough() => TestModels.PassThrough();
 
     private static readonly Lazy<CompiledModel> RandomSmall =
         new(() => new CompiledModel(ModelParameters.Random(ModelShape.Small, 11), Quantisation.Int8));

@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PercepNet.Features;
+using PercepNet.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PercepNet.Training;
+
+/// <summary>Settings of a training run.</summary>
+public sealed record TrainingOptions
+{
+    public required string DatasetDirectory { get; init; }
+    public required string OutputDirectory { get; init; }
+    public required ModelShape Shape { get; init; }
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Learning rate at step s: lr / (1 + decay·s).</summary>
+    public double LearningRateDecay { get; init; } = 5e-5;
+    public int Epochs { get; init; } = 100;
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Stop (with a checkpoint) after this many optimiser steps in total; for tests and budgets.</summary>
+    public long MaxSteps { get; init; } = long.MaxValue;
+    public double MaxMinutes { get; init; } = double.PositiveInfinity;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>The run's position, saved with every checkpoint.</summary>
+public sealed record TrainingState(int Epoch, int BatchInEpoch, long Step, double BestValidationLoss, string Preset, int Seed);
+
+/// <summary>Progress of a run, for a progress bar.</summary>
+public sealed record TrainingProgress(int Epoch, int Epochs, long Step, double Loss, double FramesPerSecond, double? ValidationLoss);
+
+/// <summary>
+/// Trains the network on a dataset: Adam, sequences of one dataset segment (~1000 frames), batches in an order that
+/// depends only on (seed, epoch), weights clipped to ±½ after each step (SPEC §8), validation at the end of each epoch,
+/// the best model exported as float32 and int8 model files, checkpoints (model, optimiser, position) that a later run
+/// resumes exactly, and a CSV log with an SVG loss curve.
+/// </summary>
+public sealed class Trainer(TrainingOptions options)
+{
+    private string Path(string name) => System.IO.Path.Combine(options.OutputDirectory, name);
+
+    public TrainingState Run(Action<TrainingProgress>? progress = null)
+    {
+        string? problem = TorchLoader.Ensure();
+        if (problem is not null)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        (TrainingSplit train, TrainingSplit validation, Data.DatasetManifest manifest) = TrainingData.Load(options.DatasetDirectory);
+        Directory.CreateDirectory(options.OutputDirectory);
+        torch.set_num_threads(Math.Max(1, options.Threads));
+        torch.manual_seed(options.Seed);
+        using var model = new PercepNetTorchModel(options.Shape);
+        model.ClipWeights();
+        using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
+        var state = new TrainingState(0, 0, 0, double.PositiveInfinity, options.Shape.Preset, options.Seed);
+        if (File.Exists(Path("checkpoint.json")))
+        {
+            state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path("checkpoint.json")))!;
+            if (state.Preset != options.Shape.Preset)
+            {
+                throw new InvalidOperationException($"{Path("checkpoint.json")}: checkpoint of preset {state.Preset}, not {options.Shape.Preset}");
+            }
+
+            model.load(Path("checkpoint.model"));
+            using var reader = new BinaryReader(File.OpenRead(Path("checkpoint.optimizer")));
+            optimizer.load_state_dict(reader);
+        }
+
+        var clock = Stopwatch.StartNew();
+        int batchesPerEpoch = Math.Max(1, train.Segments / options.BatchSize);
+        int frames = train.FramesPerSegment;
+        double framesPerSecond = 0;
+        for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
+        {
+            int[] order = Shuffled(train.Segments, options.Seed, epoch);
+            model.train();
+            for (int batch = epoch == state.Epoch ? state.BatchInEpoch : 0; batch < batchesPerEpoch; batch++)
+            {
+                if (state.Step >= options.MaxSteps || clock.Elapsed.TotalMinutes >= options.MaxMinutes)
+                {
+                    Save(model, optimizer, state with { Epoch = epoch, BatchInEpoch = batch });
+                    return state;
+                }
+
+                var stepClock = Stopwatch.StartNew();
+                double lr = options.LearningRate / (1 + (options.LearningRateDecay * state.Step));
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = lr;
+                }
+
+                double loss;
+                using (var scope = NewDisposeScope())
+                {
+                    var (x, g, s, m) = Batch(train, order, batch * options.BatchSize, Math.Min(options.BatchSize, train.Segments));
+                    optimizer.zero_grad();
+                    var (pg, ps) = model.forward(x);
+                    Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m);
+                    l.backward();
+                    optimizer.step();
+                    loss = l.item<float>();
+                }
+
+                model.ClipWeights();
+                state = state with { Step = state.Step + 1, Epoch = epoch, BatchInEpoch = batch + 1 };
+                framesPerSecond = options.BatchSize * frames / stepClock.Elapsed.TotalSeconds;
+                Log(state.Step, epoch, loss, null, lr);
+                progress?.Invoke(new TrainingProgress(epoch, options.Epochs, state.Step, loss, framesPerSecond, null));
+            }
+
+            double validationLoss = Evaluate(model, validation);
+            Log(state.Step, epoch, double.NaN, validationLoss, double.NaN);
+            if (validationLoss < state.BestValidationLoss)
+            {
+                state = state with { BestValidationLoss = validationLoss };
+                ExportModels(model, manifest, state, validationLoss);
+            }
+
+            state = state with { Epoch = epoch + 1, BatchInEpoch = 0 };
+            Save(model, optimizer, state);
+            progress?.Invoke(new TrainingProgress(epoch, options.Epochs, state.Step, double.NaN, framesPerSecond, validationLoss));
+        }
+
+        return state;
+    }
+
+    /// <summary>Mean loss over the validation split, in batches, without gradients.</summary>
+    public double Evaluate(PercepNetTorchModel model, TrainingSplit split)
+    {
+        model.eval();
+        double sum = 0;
+        int count = 0;
+        int[] order = [.. Enumerable.Range(0, split.Segments)];
+        using var noGrad = no_grad();
+        for (int start = 0; start < split.Segments; start += options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(options.BatchSize, split.Segments - start);
+            var (x, g, s, m) = Batch(split, order, start, n);
+            var (pg, ps) = model.forward(x);
+            sum += PercepNetLoss.Compute(pg, ps, g, s, m).item<float>() * n;
+            count += n;
+        }
+
+        model.train();
+        return sum / Math.Max(1, count);
+    }
+
+    private static int[] Shuffled(int count, int seed, int epoch)
+    {
+        int[] order = [.. Enumerable.Range(0, count)];
+        new Random(HashSeed(seed, epoch)).Shuffle(order);
+        return order;
+    }
+
+    private static int HashSeed(int seed, int epoch) => (int)(((uint)seed * 2654435761u) ^ ((uint)epoch * 40503u)) & int.MaxValue;
+
+    private static (Tensor X, Tensor G, Tensor S, Tensor M) Batch(TrainingSplit split, int[] order, int start, int count)
+    {
+        int frames = split.FramesPerSegment;
+        const int F = FeatureExtractor.Count, B = ErbBands.Count;
+        var x = new float[count * frames * F];
+        var g = new float[count * frames * B];
+        var s = new float[count * frames * B];
+        var m = new float[count * frames * B];
+        for (int i = 0; i < count; i++)
+        {
+            int segment = order[(start + i) % order.Length];
+            Array.Copy(split.Features, (long)segment * frames * F, x, (long)i * frames * F, frames * F);
+            Array.Copy(split.Gains, (long)segment * frames * B, g, (long)i * frames * B, frames * B);
+            Array.Copy(split.Strengths, (long)segment * frames * B, s, (long)i * frames * B, frames * B);
+            Array.Copy(split.Mask, (long)segment * frames * B, m, (long)i * frames * B, frames * B);
+        }
+
+        return (tensor(x).reshape(count, frames, F), tensor(g).reshape(count, frames, B), tensor(s).reshape(count, frames, B), tensor(m).reshape(count, frames, B));
+    }
+
+    private void Save(PercepNetTorchModel model, TorchSharp.Modules.Adam optimizer, TrainingState state)
+    {
+        model.save(Path("checkpoint.model.tmp"));
+        using (var writer = new BinaryWriter(File.Create(Path("checkpoint.optimizer.tmp"))))
+        {
+            optimizer.save_state_dict(writer);
+        }
+
+        File.WriteAllText(Path("checkpoint.json.tmp"), JsonSerializer.Serialize(state));
+        foreach (string name in new[] { "checkpoint.model", "checkpoint.optimizer", "checkpoint.json" })
+        {
+            File.Move(Path(name + ".tmp"), Path(name), overwrite: true);
+        }
+    }
+
+    private void ExportModels(PercepNetTorchModel model, Data.DatasetManifest manifest, TrainingState state, double validationLoss)
+    {
+        string description = string.Create(CultureInfo.InvariantCulture,
+            $"preset {options.Shape.Preset}; dataset {manifest.Hours:F2} h, seed {manifest.Seed}, strengths {manifest.StrengthRule}; "
+            + $"Adam lr {options.LearningRate} decay {options.LearningRateDecay}, batch {options.BatchSize}, seed {options.Seed}; "
+            + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
+        ModelParameters parameters = model.Export();
+        ModelFile.Write(Path("best-float32.pnm"), new Model(parameters, Quantisation.Float32, description));
+        ModelFile.Write(Path("best-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
+    }
+
+    private void Log(long step, int epoch, double loss, double? validation, double lr)
+    {
+        string path = Path("log.csv");
+        bool header = !File.Exists(path);
+        using (var writer = new StreamWriter(path, append: true))
+        {
+            if (header)
+            {
+                writer.WriteLine("step,epoch,train_loss,validation_loss,learning_rate");
+            }
+
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{step},{epoch},{(double.IsNaN(loss) ? "" : loss.ToString("R", CultureInfo.InvariantCulture))},{validation?.ToString("R", CultureInfo.InvariantCulture) ?? ""},{(double.IsNaN(lr) ? "" : lr.ToString("R", CultureInfo.InvariantCulture))}"));
+        }
+
+        if (validation is not null)
+        {
+            LossCurve.Write(path, Path("loss.svg"));
+        }
+    }
+}
+
+/// <summary>The loss curve of a run's log as an SVG image (training loss per step, validation loss per epoch).</summary>
+public static class LossCurve
+{
+    public static void Write(string logPath, string svgPath)
+    {
+        var train = new List<(double Step, double Loss)>();
+        var validation = new List<(double Step, double Loss)>();
+        foreach (string line in File.ReadLines(logPath).Skip(1))
+        {
+            string[] cells = line.Split(',');
+            double step = double.Parse(cells[0], CultureInfo.InvariantCulture);
+            if (cells[2].Length > 0)
+            {
+                train.Add((step, double.Parse(cells[2], CultureInfo.InvariantCulture)));
+            }
+
+            if (cells[3].Length > 0)
+            {
+                validation.Add((step, double.Parse(cells[3], CultureInfo.InvariantCulture)));
+            }
+        }
+
+        var all = train.Concat(validation).Where(p => p.Loss > 0).ToList();
+        if (all.Count == 0)
+        {
+            return;
+        }
+
+        const double W = 800, H = 400, Margin = 50;
+        double maxStep = Math.Max(1, all.Max(p => p.Step));
+        double low = Math.Log10(all.Min(p => p.Loss)), high = Math.Log10(all.Max(p => p.Loss));
+        if (high - low < 1e-6)
+        {
+            high = low + 1;
+        }
+
+        string Points(IEnumerable<(double Step, double Loss)> points) => string.Join(' ', points.Where(p => p.Loss > 0).Select(p =>
+            string.Create(CultureInfo.InvariantCulture, $"{Margin + ((W - (2 * Margin)) * p.Step / maxStep):F1},{H - Margin - ((H - (2 * Margin)) * (Math.Log10(p.Loss) - low) / (high - low)):F1}")));
+        var svg = new StringBuilder();
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" font-family=\"sans-serif\" font-size=\"12\">");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#4477aa\" stroke-width=\"1\" points=\"{Points(train)}\"/>");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#cc3311\" stroke-width=\"2\" points=\"{Points(validation)}\"/>");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{Margin}\" y=\"20\">loss (log scale) vs step: training (blue), validation (red); {Math.Pow(10, low):G3} to {Math.Pow(10, high):G3}</text>");
+        svg.AppendLine("</svg>");
+        File.WriteAllText(svgPath, svg.ToString());
+    }
+}

@@ -17,6 +17,7 @@ public static class CliApp
             DenoiseCommand.Create(),
             StreamCommand.Create(),
             ModelCommand.Create(),
+            TrainCommand.Create(),
         };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

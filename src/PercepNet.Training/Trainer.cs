@@ -112,12 +112,12 @@ public sealed class Trainer(TrainingOptions options)
                 model.ClipWeights();
                 state = state with { Step = state.Step + 1, Epoch = epoch, BatchInEpoch = batch + 1 };
                 framesPerSecond = options.BatchSize * frames / stepClock.Elapsed.TotalSeconds;
-                Log(state.Step, epoch, loss, null, lr);
+                Log(state.Step, epoch, loss, null, lr, framesPerSecond);
                 progress?.Invoke(new TrainingProgress(epoch, options.Epochs, state.Step, loss, framesPerSecond, null));
             }
 
             double validationLoss = Evaluate(model, validation);
-            Log(state.Step, epoch, double.NaN, validationLoss, double.NaN);
+            Log(state.Step, epoch, double.NaN, validationLoss, double.NaN, double.NaN);
             if (validationLoss < state.BestValidationLoss)
             {
                 state = state with { BestValidationLoss = validationLoss };
@@ -209,7 +209,7 @@ public sealed class Trainer(TrainingOptions options)
         ModelFile.Write(Path("best-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
     }
 
-    private void Log(long step, int epoch, double loss, double? validation, double lr)
+    private void Log(long step, int epoch, double loss, double? validation, double lr, double framesPerSecond)
     {
         string path = Path("log.csv");
         bool header = !File.Exists(path);
@@ -217,11 +217,11 @@ public sealed class Trainer(TrainingOptions options)
         {
             if (header)
             {
-                writer.WriteLine("step,epoch,train_loss,validation_loss,learning_rate");
+                writer.WriteLine("step,epoch,train_loss,validation_loss,learning_rate,frames_per_second");
             }
 
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{step},{epoch},{(double.IsNaN(loss) ? "" : loss.ToString("R", CultureInfo.InvariantCulture))},{validation?.ToString("R", CultureInfo.InvariantCulture) ?? ""},{(double.IsNaN(lr) ? "" : lr.ToString("R", CultureInfo.InvariantCulture))}"));
+                $"{step},{epoch},{(double.IsNaN(loss) ? "" : loss.ToString("R", CultureInfo.InvariantCulture))},{validation?.ToString("R", CultureInfo.InvariantCulture) ?? ""},{(double.IsNaN(lr) ? "" : lr.ToString("R", CultureInfo.InvariantCulture))},{(double.IsNaN(framesPerSecond) ? "" : framesPerSecond.ToString("F0", CultureInfo.InvariantCulture))}"));
         }
 
         if (validation is not null)

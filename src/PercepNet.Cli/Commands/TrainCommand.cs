@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using PercepNet.Network;
+using PercepNet.Training;
+using Spectre.Console;
+
+namespace PercepNet.Cli.Commands;
+
+/// <summary><c>percepnet train</c>: trains a model on a dataset (TorchSharp; loaded only by this command).</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet dataset build'.", Required = true };
+        var preset = new Option<string>("--preset") { Description = "paper, medium or small.", DefaultValueFactory = _ => "medium" };
+        preset.AcceptOnlyFromAmong([.. ModelShape.Presets.Select(p => p.Preset)]);
+        var output = new Option<string>("--out", "-o") { Description = "Run folder: checkpoints, log.csv, loss.svg, best-float32.pnm, best-int8.pnm.", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs over the training split.", DefaultValueFactory = _ => 100 };
+        var batch = new Option<int>("--batch") { Description = "Sequences per batch.", DefaultValueFactory = _ => 32 };
+        var rate = new Option<double>("--lr") { Description = "Initial learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
+        var decay = new Option<double>("--lr-decay") { Description = "Learning rate at step s: lr / (1 + decay·s).", DefaultValueFactory = _ => 5e-5 };
+        var minutes = new Option<double?>("--max-minutes") { Description = "Stop (with a checkpoint) after this long; rerun to resume." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the batch order.", DefaultValueFactory = _ => 1 };
+        var command = new Command("train",
+            "Train the network of SPEC §7 on a dataset: Adam, sequences of one dataset segment, validation each epoch, the best "
+            + "model exported as float32 and int8 model files. Rerunning with the same --out resumes from the last checkpoint.")
+        {
+            dataset, preset, output, epochs, batch, rate, decay, minutes, seed,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var options = new TrainingOptions
+            {
+                DatasetDirectory = parse.GetValue(dataset)!,
+                OutputDirectory = parse.GetValue(output)!,
+                Shape = ModelShape.FromPreset(parse.GetValue(preset)!),
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(rate),
+                LearningRateDecay = parse.GetValue(decay),
+                MaxMinutes = parse.GetValue(minutes) ?? double.PositiveInfinity,
+                Seed = parse.GetValue(seed),
+            };
+            TrainingState state;
+            try
+            {
+                state = Run(options);
+            }
+            catch (DatasetException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"stopped after epoch {state.Epoch}, step {state.Step}; best validation loss {state.BestValidationLoss:F5}; models in {options.OutputDirectory}"));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static TrainingState Run(TrainingOptions options)
+    {
+        TrainingState state = null!;
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("training", maxValue: options.Epochs);
+                state = new Trainer(options).Run(p =>
+                {
+                    task.Value = p.Epoch + (p.ValidationLoss is null ? 0 : 1);
+                    task.Description = p.ValidationLoss is null
+                        ? string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch + 1}/{p.Epochs} step {p.Step} loss {p.Loss:F4} {p.FramesPerSecond:F0} frames/s")
+                        : string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch + 1}/{p.Epochs} validation {p.ValidationLoss:F4}");
+                });
+            });
+        return state;
+    }
+}

@@ -13,6 +13,7 @@ public sealed class DenoisePipeline
 {
     private readonly Channel[] _channels;
     private readonly bool _compensateDelay;
+    private float[] _deinterleaved = [];
     private long _inputFrames;
     private long _outputFrames;
 
@@ -45,15 +46,20 @@ public sealed class DenoisePipeline
     {
         int frames = interleaved.Length / Channels;
         _inputFrames += frames;
-        var deinterleaved = new float[frames];
+        if (_deinterleaved.Length < frames)
+        {
+            _deinterleaved = new float[frames];
+        }
+
+        Span<float> channel = _deinterleaved.AsSpan(0, frames);
         for (int c = 0; c < Channels; c++)
         {
             for (int i = 0; i < frames; i++)
             {
-                deinterleaved[i] = interleaved[(i * Channels) + c];
+                channel[i] = interleaved[(i * Channels) + c];
             }
 
-            _channels[c].Process(deinterleaved, _compensateDelay);
+            _channels[c].Process(channel, _compensateDelay);
         }
 
         Drain(output, long.MaxValue);
@@ -95,7 +101,7 @@ public sealed class DenoisePipeline
         private readonly Resampler? _up = rate == FrameLayout.SampleRate ? null : new Resampler(rate, FrameLayout.SampleRate);
         private readonly Resampler? _down = rate == FrameLayout.SampleRate ? null : new Resampler(FrameLayout.SampleRate, rate);
         private readonly List<float> _at48k = [];
-        private readonly List<float> _denoised = [];
+        private float[] _result = [];
         private long _fed48k;
         private long _skipped;
 
@@ -104,7 +110,7 @@ public sealed class DenoisePipeline
         /// <summary>Output at the input rate, not yet handed out.</summary>
         public List<float> Ready { get; } = [];
 
-        public void Process(float[] input, bool compensate)
+        public void Process(ReadOnlySpan<float> input, bool compensate)
         {
             _at48k.Clear();
             if (_up is null)
@@ -157,11 +163,14 @@ public sealed class DenoisePipeline
                 return;
             }
 
-            var block = _at48k.GetRange(0, count).ToArray();
-            var result = new float[count];
-            Denoiser.Process(block, result);
+            if (_result.Length < count)
+            {
+                _result = new float[count];
+            }
+
+            Denoiser.Process(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_at48k)[..count], _result.AsSpan(0, count));
             _fed48k += count;
-            AppendDenoised(result, result.Length, compensate);
+            AppendDenoised(_result, count, compensate);
         }
 
         private void AppendDenoised(float[] samples, int count, bool compensate)
@@ -181,10 +190,7 @@ public sealed class DenoisePipeline
             ReadOnlySpan<float> part = samples.AsSpan(start, count - start);
             if (_down is null)
             {
-                foreach (float v in part)
-                {
-                    Ready.Add(v);
-                }
+                Ready.AddRange(part);
             }
             else
             {

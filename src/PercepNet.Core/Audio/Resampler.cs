@@ -8,7 +8,9 @@ namespace PercepNet.Audio;
 /// </summary>
 public sealed class Resampler
 {
+    private const int Chunk = 4096;
     private readonly WdlResampler _wdl = new();
+    private readonly float[] _outBuffer;
 
     public Resampler(int inputRate, int outputRate)
     {
@@ -22,6 +24,7 @@ public sealed class Resampler
         _wdl.SetMode(true, 0, true, 64, 32);
         _wdl.SetFeedMode(true);
         _wdl.SetRates(inputRate, outputRate);
+        _outBuffer = new float[(int)((long)Chunk * outputRate / inputRate) + 64];
     }
 
     public int InputRate { get; }
@@ -31,18 +34,13 @@ public sealed class Resampler
     /// <summary>Consumes all of <paramref name="input"/> and appends what it produces to <paramref name="output"/>.</summary>
     public void Process(ReadOnlySpan<float> input, List<float> output)
     {
-        const int Chunk = 4096;
-        float[] outBuffer = new float[(int)((long)Chunk * OutputRate / InputRate) + 64];
         for (int pos = 0; pos < input.Length; pos += Chunk)
         {
             int n = Math.Min(Chunk, input.Length - pos);
             int need = _wdl.ResamplePrepare(n, 1, out Span<float> inBuffer);
             input.Slice(pos, Math.Min(need, n)).CopyTo(inBuffer);
-            int got = _wdl.ResampleOut(outBuffer, need, outBuffer.Length, 1);
-            for (int i = 0; i < got; i++)
-            {
-                output.Add(outBuffer[i]);
-            }
+            int got = _wdl.ResampleOut(_outBuffer, need, _outBuffer.Length, 1);
+            output.AddRange(_outBuffer.AsSpan(0, got));
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class FrameAnalyzer
     private readonly RealFft _fft = new(FrameLayout.WindowSize);
     private readonly PitchTracker _pitch;
     private readonly float[] _cross = new float[ErbBands.Count];
+    private readonly ComplexF[] _combSpectrum = new ComplexF[FrameLayout.BinCount];
+    private readonly float[] _combEnergies = new float[ErbBands.Count];
+    private readonly float[] _coherence = new float[ErbBands.Count];
     private int _newest;
 
     public FrameAnalyzer(bool trackPitchWithViterbi = true)
@@ -47,13 +50,13 @@ public sealed class FrameAnalyzer
     public ReadOnlySpan<float> NewestBandEnergies => _energies[_newest];
 
     /// <summary>P(ℓ): spectrum of the comb-filtered frame.</summary>
-    public ReadOnlySpan<ComplexF> CombSpectrum => CombSpectrumBuffer;
+    public ReadOnlySpan<ComplexF> CombSpectrum => _combSpectrum;
 
     /// <summary>E_P,b(ℓ).</summary>
-    public ReadOnlySpan<float> CombBandEnergies => CombEnergyBuffer;
+    public ReadOnlySpan<float> CombBandEnergies => _combEnergies;
 
     /// <summary>q_b(ℓ), the band pitch coherences of Y and P.</summary>
-    public ReadOnlySpan<float> Coherence => CoherenceBuffer;
+    public ReadOnlySpan<float> Coherence => _coherence;
 
     /// <summary>Pitch period of frame ℓ, in 48 kHz samples.</summary>
     public int Period => _pitch.Period;
@@ -67,9 +70,6 @@ public sealed class FrameAnalyzer
     /// <summary>σ² = Σa_k² of the comb used for frame ℓ.</summary>
     public float CombNoisePowerGain => CombFilter.NoisePowerGain(CombPeriod);
 
-    private ComplexF[] CombSpectrumBuffer { get; } = new ComplexF[FrameLayout.BinCount];
-    private float[] CombEnergyBuffer { get; } = new float[ErbBands.Count];
-    private float[] CoherenceBuffer { get; } = new float[ErbBands.Count];
 
     public void Reset()
     {
@@ -84,9 +84,9 @@ public sealed class FrameAnalyzer
             Array.Clear(e);
         }
 
-        Array.Clear(CombSpectrumBuffer);
-        Array.Clear(CombEnergyBuffer);
-        Array.Clear(CoherenceBuffer);
+        Array.Clear(_combSpectrum);
+        Array.Clear(_combEnergies);
+        Array.Clear(_coherence);
         _pitch.Reset();
         CombPeriod = PitchTracker.MaxPeriod / 2;
         _newest = 0;
@@ -114,8 +114,8 @@ public sealed class FrameAnalyzer
         CombPeriod = combPeriod ?? _pitch.Period;
         CombFilter.Apply(_history, FrameWindowStart, CombPeriod, _comb);
         VorbisWindow.Apply(_comb, _windowed);
-        _fft.Forward(_windowed, CombSpectrumBuffer);
-        ErbBands.Energies(CombSpectrumBuffer, CombEnergyBuffer);
-        PitchCoherence.Compute(Spectrum, CombSpectrumBuffer, BandEnergies, CombEnergyBuffer, _cross, CoherenceBuffer);
+        _fft.Forward(_windowed, _combSpectrum);
+        ErbBands.Energies(_combSpectrum, _combEnergies);
+        PitchCoherence.Compute(Spectrum, _combSpectrum, BandEnergies, _combEnergies, _cross, _coherence);
     }
 }

@@ -128,6 +128,18 @@ public sealed class ModelParameters
         "conv2" => m.Conv2.Inputs * m.Conv2.Kernel,
         "gain_output" => m.GainOutput.Inputs,
         "strength_output" => m.StrengthOutput.Inputs,
-        _ => name.EndsWith("_hh", StringComparison.Ordinal) ? m.Shape.GruWidth : m.Gru1.Inputs,
+        _ => Gru(m, name.Split('.')[0]) is { } gru
+            ? (name.EndsWith("_hh", StringComparison.Ordinal) ? gru.Hidden : gru.Inputs)
+            : 1,
+    };
+
+    private static GruParameters? Gru(ModelParameters m, string layer) => layer switch
+    {
+        "gru1" => m.Gru1,
+        "gru2" => m.Gru2,
+        "gru3" => m.Gru3,
+        "gain_gru" => m.GainGru,
+        "strength_gru" => m.StrengthGru,
+        _ => null,
     };
 }

@@ -27,6 +27,9 @@ public sealed record TrainingOptions
     public long MaxSteps { get; init; } = long.MaxValue;
     public double MaxMinutes { get; init; } = double.PositiveInfinity;
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>A model file whose weights start a new run (fine-tuning); ignored when the run resumes a checkpoint.</summary>
+    public string? InitialModel { get; init; }
 }
 
 /// <summary>The run's position, saved with every checkpoint.</summary>
@@ -72,6 +75,17 @@ public sealed class Trainer(TrainingOptions options)
             model.load(Path("checkpoint.model"));
             using var reader = new BinaryReader(File.OpenRead(Path("checkpoint.optimizer")));
             optimizer.load_state_dict(reader);
+        }
+        else if (options.InitialModel is not null)
+        {
+            Model initial = ModelFile.Read(options.InitialModel);
+            if (initial.Shape != options.Shape)
+            {
+                throw new InvalidOperationException($"{options.InitialModel}: a {initial.Shape.Preset} model, not {options.Shape.Preset}");
+            }
+
+            model.Import(initial.Parameters);
+            model.ClipWeights();
         }
 
         var clock = Stopwatch.StartNew();
@@ -203,6 +217,7 @@ public sealed class Trainer(TrainingOptions options)
         string description = string.Create(CultureInfo.InvariantCulture,
             $"preset {options.Shape.Preset}; dataset {manifest.Hours:F2} h, seed {manifest.Seed}, strengths {manifest.StrengthRule}; "
             + $"Adam lr {options.LearningRate} decay {options.LearningRateDecay}, batch {options.BatchSize}, seed {options.Seed}; "
+            + $"{(options.InitialModel is null ? "" : "started from " + System.IO.Path.GetFileName(options.InitialModel) + "; ")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
         ModelParameters parameters = model.Export();
         ModelFile.Write(Path("best-float32.pnm"), new Model(parameters, Quantisation.Float32, description));

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using PercepNet.Audio;
+using PercepNet.Evaluation.Spectrograms;
 using PercepNet.Network;
 using Spectre.Console;
 
@@ -22,18 +23,22 @@ internal static class DenoiseCommand
         var noPostfilter = new Option<bool>("--no-postfilter") { Description = "Skip the envelope postfilter." };
         var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's 40 ms delay instead of compensating it." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
+        var spectrogram = new Option<string?>("--spectrogram")
+        {
+            Description = "Write noisy and denoised spectrograms side by side as PNG: a file (one input) or a directory (NAME.png per input).",
+        };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("denoise", "Remove noise and reverberation from recordings.")
         {
-            inputs, output, model, attenuation, noPostfilter, keepDelay, asFloat, jobs,
+            inputs, output, model, attenuation, noPostfilter, keepDelay, asFloat, spectrogram, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(model),
-            parse.GetValue(attenuation), parse.GetValue(noPostfilter), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(jobs))));
+            parse.GetValue(attenuation), parse.GetValue(noPostfilter), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs))));
         return command;
     }
 
     private static int Run(string[] patterns, string output, string? modelPath, float? attenuation, bool noPostfilter, bool keepDelay,
-        bool asFloat, int jobs)
+        bool asFloat, string? spectrogram, int jobs)
     {
         var (files, missing) = Expand(patterns);
         foreach (string m in missing)
@@ -67,6 +72,22 @@ internal static class DenoiseCommand
             throw new UsageException("two inputs would write the same output name; give them different names or separate runs");
         }
 
+        List<string?> pictures = [.. files.Select(_ => (string?)null)];
+        if (spectrogram is not null)
+        {
+            bool pictureFile = files.Count == 1 && spectrogram.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(spectrogram);
+            if (!pictureFile)
+            {
+                Directory.CreateDirectory(spectrogram);
+            }
+
+            pictures = [.. files.Select(f => (string?)(pictureFile ? spectrogram : Path.Combine(spectrogram, Path.GetFileNameWithoutExtension(f) + ".png")))];
+            if (pictures.Any(p => inputsFull.Contains(Path.GetFullPath(p!))))
+            {
+                throw new UsageException($"{spectrogram}: refusing to overwrite an input file");
+            }
+        }
+
         CompiledModel compiled = ModelOptions.Load(modelPath);
         var options = new DenoiserOptions
         {
@@ -85,7 +106,7 @@ internal static class DenoiseCommand
                 {
                     try
                     {
-                        double seconds = DenoiseFile(files[i], targets[i], compiled, options, !keepDelay, asFloat);
+                        double seconds = DenoiseFile(files[i], targets[i], compiled, options, !keepDelay, asFloat, pictures[i]);
                         lock (errors)
                         {
                             audioSeconds += seconds;
@@ -115,13 +136,16 @@ internal static class DenoiseCommand
     }
 
     /// <summary>Streams one file through the pipeline (block by block: memory stays flat on long files).</summary>
-    internal static double DenoiseFile(string input, string output, CompiledModel model, DenoiserOptions options, bool compensate, bool asFloat)
+    internal static double DenoiseFile(string input, string output, CompiledModel model, DenoiserOptions options, bool compensate, bool asFloat,
+        string? spectrogram = null)
     {
         using IAudioReader reader = AudioFile.OpenRead(input);
         var pipeline = new DenoisePipeline(model, options, reader.SampleRate, reader.Channels, compensate);
         using var writer = new WavWriter(output, reader.SampleRate, reader.Channels, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
         var block = new float[reader.SampleRate / 2 * reader.Channels];
         var ready = new List<float>();
+        SpectrogramAccumulator? before = spectrogram is null ? null : new(reader.SampleRate);
+        SpectrogramAccumulator? after = spectrogram is null ? null : new(reader.SampleRate);
         long frames = 0;
         int got;
         while ((got = reader.Read(block)) > 0)
@@ -130,6 +154,8 @@ internal static class DenoiseCommand
             ready.Clear();
             pipeline.Process(block.AsSpan(0, got * reader.Channels), ready);
             writer.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
+            before?.AddInterleaved(block.AsSpan(0, got * reader.Channels), reader.Channels);
+            after?.AddInterleaved(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready), reader.Channels);
         }
 
         if (frames == 0)
@@ -140,7 +166,13 @@ internal static class DenoiseCommand
         ready.Clear();
         pipeline.Finish(ready);
         writer.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
+        after?.AddInterleaved(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready), reader.Channels);
         writer.Commit();
+        if (spectrogram is not null)
+        {
+            SpectrogramImage.Write(spectrogram, before!, after!);
+        }
+
         return frames / (double)reader.SampleRate;
     }
 

@@ -21,11 +21,12 @@ internal static class TrainCommand
         var decay = new Option<double>("--lr-decay") { Description = "Learning rate at step s: lr / (1 + decay·s).", DefaultValueFactory = _ => 5e-5 };
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop (with a checkpoint) after this long; rerun to resume." };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the batch order.", DefaultValueFactory = _ => 1 };
+        var init = new Option<string?>("--init") { Description = "Start from this model file's weights (fine-tuning); ignored when resuming a checkpoint." };
         var command = new Command("train",
             "Train the network of SPEC §7 on a dataset: Adam, sequences of one dataset segment, validation each epoch, the best "
             + "model exported as float32 and int8 model files. Rerunning with the same --out resumes from the last checkpoint.")
         {
-            dataset, preset, output, epochs, batch, rate, decay, minutes, seed,
+            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -40,6 +41,7 @@ internal static class TrainCommand
                 LearningRateDecay = parse.GetValue(decay),
                 MaxMinutes = parse.GetValue(minutes) ?? double.PositiveInfinity,
                 Seed = parse.GetValue(seed),
+                InitialModel = parse.GetValue(init),
             };
             TrainingState state;
             try

@@ -54,6 +54,38 @@ public sealed class DenoiseCommandTests : IDisposable
     }
 
     [Fact]
+    public void SpectrogramShowsNoisyAndDenoisedSideBySide()
+    {
+        // Stationary white noise through the default model: the right (denoised) panel must be darker than the left.
+        string input = Path.Combine(_root, "noise.wav");
+        WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(48000 * 3, 5, 0.05), 48000);
+        string picture = Path.Combine(_root, "noise.png");
+        var result = CliRunner.Run("denoise", input, "-o", Path.Combine(_root, "out.wav"), "--spectrogram", picture);
+        Assert.True(result.Code == 0, result.Error);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(picture);
+        Assert.NotNull(bitmap);
+        int columns = 3 * 48000 / 480;
+        Assert.Equal(481 + 26, bitmap.Height);
+        Assert.Equal((2 * columns) + 12, bitmap.Width);
+        double Brightness(int left)
+        {
+            double sum = 0;
+            for (int x = left + 20; x < left + columns; x++)
+            {
+                for (int y = 26; y < bitmap.Height; y += 4)
+                {
+                    SkiaSharp.SKColor c = bitmap.GetPixel(x, y);
+                    sum += c.Red + c.Green + c.Blue;
+                }
+            }
+
+            return sum;
+        }
+
+        Assert.True(Brightness(columns + 12) < 0.8 * Brightness(0), "the denoised panel is not darker than the noisy one");
+    }
+
+    [Fact]
     public void BadInputsAreNamedAndOthersStillWritten()
     {
         string good = Path.Combine(_root, "good.wav");

@@ -133,6 +133,27 @@ public sealed class TrainerTests : IDisposable
     }
 
     [SkippableFact]
+    public void FineTuningStartsFromTheGivenModel()
+    {
+        TorchParityTests.RequireTorch();
+        string dataset = WriteSyntheticDataset(Path.Combine(_root, "data"), trainSegments: 32, validSegments: 4, frames: 60);
+        string first = Path.Combine(_root, "first"), tuned = Path.Combine(_root, "tuned");
+        new Trainer(Options(dataset, first, 80)).Run();
+        string model = Path.Combine(first, "best-float32.pnm");
+        new Trainer(Options(dataset, tuned, 4) with { InitialModel = model }).Run(); // one epoch: 32 segments, batches of 8
+        double fresh = TrainLosses(first)[0].Loss, trained = TrainLosses(first).TakeLast(4).Average(l => l.Loss);
+        double start = TrainLosses(tuned)[0].Loss;
+        Assert.True(start < 0.5 * fresh && start < 2 * trained, $"fine-tuning began at loss {start:F4}; fresh {fresh:F4}, trained {trained:F4}");
+        Assert.Contains("started from best-float32.pnm", ModelFile.Read(Path.Combine(tuned, "best-int8.pnm")).Description);
+
+        // A model of another shape is refused, naming the file.
+        string other = Path.Combine(_root, "other.pnm");
+        ModelFile.Write(other, new Model(ModelParameters.Random(ModelShape.Small, 1), Quantisation.Float32));
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(Options(dataset, Path.Combine(_root, "bad"), 1) with { InitialModel = other }).Run());
+        Assert.Contains("other.pnm", e.Message);
+    }
+
+    [SkippableFact]
     public void BadDatasetsAreRefusedBeforeTraining()
     {
         string dataset = WriteSyntheticDataset(Path.Combine(_root, "bad"), trainSegments: 4, validSegments: 2, frames: 10);

@@ -5,7 +5,7 @@ using PercepNet.Network;
 
 namespace PercepNet.Cli.Commands;
 
-/// <summary><c>percepnet model random|info</c>.</summary>
+/// <summary><c>percepnet model random|info|convert</c>.</summary>
 internal static class ModelCommand
 {
     public static Command Create()
@@ -50,8 +50,55 @@ internal static class ModelCommand
             Console.WriteLine($"description: {model.Description}");
             return 0;
         }));
+        var source = new Argument<string>("input") { Description = "The model file to convert." };
+        var convertOutput = new Option<string>("--output", "-o") { Description = "Model file to write (not the input).", Required = true };
+        var quantisation = new Option<string?>("--weights") { Description = "int8 or float32 (default: as the input)." };
+        quantisation.AcceptOnlyFromAmong("int8", "float32");
+        var description = new Option<string?>("--description") { Description = "New description (default: the input's); {old} stands for the input's." };
+        var convert = new Command("convert", "Rewrite a model file with other weights storage (int8 or float32) or another description (name, version, recipe).")
+        {
+            source, convertOutput, quantisation, description,
+        };
+        convert.SetAction(parse => CommandRunner.Run(() =>
+        {
+            string input = parse.GetValue(source)!, output = parse.GetValue(convertOutput)!;
+            if (Path.GetFullPath(input) == Path.GetFullPath(output))
+            {
+                throw new UsageException($"{output}: refusing to overwrite the input file");
+            }
+
+            Model model;
+            try
+            {
+                model = ModelFile.Read(input);
+            }
+            catch (ModelFormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            if (parse.GetValue(quantisation) is string q)
+            {
+                if (q == "float32" && model.Quantisation == Quantisation.Int8)
+                {
+                    Console.Error.WriteLine("note: float32 from int8 weights keeps their int8 rounding");
+                }
+
+                model = model with { Quantisation = q == "int8" ? Quantisation.Int8 : Quantisation.Float32 };
+            }
+
+            if (parse.GetValue(description) is string text)
+            {
+                model = model with { Description = text.Replace("{old}", model.Description, StringComparison.Ordinal) };
+            }
+
+            ModelFile.Write(output, model);
+            Console.WriteLine($"{output}: {model.Shape.Preset}, {model.Quantisation}; {model.Description}");
+            return 0;
+        }));
         command.Subcommands.Add(random);
         command.Subcommands.Add(info);
+        command.Subcommands.Add(convert);
         return command;
     }
 }

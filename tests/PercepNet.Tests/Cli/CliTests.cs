@@ -90,6 +90,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ModelConvertQuantisesAndRelabels()
+    {
+        string source = PathOf("random.pnm"), converted = PathOf("int8.pnm");
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "--float", "-o", source).Code);
+        var result = CliRunner.Run("model", "convert", source, "-o", converted, "--weights", "int8", "--description", "test model 2; {old}");
+        Assert.True(result.Code == 0, result.Error);
+        var model = PercepNet.Network.ModelFile.Read(converted);
+        Assert.Equal(PercepNet.Network.Quantisation.Int8, model.Quantisation);
+        Assert.StartsWith("test model 2; random weights", model.Description);
+
+        byte[] before = File.ReadAllBytes(source);
+        var refused = CliRunner.Run("model", "convert", source, "-o", source, "--weights", "int8");
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("refusing to overwrite", refused.Error);
+        Assert.Equal(before, File.ReadAllBytes(source));
+    }
+
+    [Fact]
     public void UnknownModeIsAUsageError()
     {
         var result = CliRunner.Run("oracle", "--clean", "a.wav", "--noisy", "b.wav", "-o", "c.wav", "--mode", "wiener");

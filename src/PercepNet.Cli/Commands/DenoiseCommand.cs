@@ -72,7 +72,7 @@ internal static class DenoiseCommand
             throw new UsageException("two inputs would write the same output name; give them different names or separate runs");
         }
 
-        List<string?> pictures = [.. files.Select(_ => (string?)null)];
+        var pictures = new string?[files.Count];
         if (spectrogram is not null)
         {
             bool pictureFile = files.Count == 1 && spectrogram.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(spectrogram);
@@ -81,7 +81,7 @@ internal static class DenoiseCommand
                 Directory.CreateDirectory(spectrogram);
             }
 
-            pictures = [.. files.Select(f => (string?)(pictureFile ? spectrogram : Path.Combine(spectrogram, Path.GetFileNameWithoutExtension(f) + ".png")))];
+            pictures = [.. files.Select(f => pictureFile ? spectrogram : Path.Combine(spectrogram, Path.GetFileNameWithoutExtension(f) + ".png"))];
             if (pictures.Any(p => inputsFull.Contains(Path.GetFullPath(p!))))
             {
                 throw new UsageException($"{spectrogram}: refusing to overwrite an input file");

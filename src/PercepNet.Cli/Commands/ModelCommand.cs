@@ -33,16 +33,7 @@ internal static class ModelCommand
         var info = new Command("info", "Print a model file's header: preset, widths, quantisation, feature version, description.") { file };
         info.SetAction(parse => CommandRunner.Run(() =>
         {
-            Model model;
-            try
-            {
-                model = ModelFile.Read(parse.GetValue(file)!);
-            }
-            catch (ModelFormatException e)
-            {
-                throw new UsageException(e.Message);
-            }
-
+            Model model = ModelOptions.Read(parse.GetValue(file)!);
             ModelShape s = model.Shape;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"preset {s.Preset}: dense {s.DenseWidth}, conv {s.Conv1Width}/{s.Conv2Width}, GRU {s.GruWidth}, gain GRU {s.GainGruWidth}, strength GRU {s.StrengthGruWidth}; {s.ParameterCount:N0} parameters"));
@@ -67,16 +58,7 @@ internal static class ModelCommand
                 throw new UsageException($"{output}: refusing to overwrite the input file");
             }
 
-            Model model;
-            try
-            {
-                model = ModelFile.Read(input);
-            }
-            catch (ModelFormatException e)
-            {
-                throw new UsageException(e.Message);
-            }
-
+            Model model = ModelOptions.Read(input);
             if (parse.GetValue(quantisation) is string q)
             {
                 if (q == "float32" && model.Quantisation == Quantisation.Int8)

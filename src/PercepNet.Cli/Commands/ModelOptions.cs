@@ -9,14 +9,7 @@ internal static class ModelOptions
     {
         if (path is not null)
         {
-            try
-            {
-                return new CompiledModel(ModelFile.Read(path));
-            }
-            catch (ModelFormatException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            return new CompiledModel(Read(path));
         }
 
         if (!DefaultModel.IsAvailable)
@@ -25,5 +18,18 @@ internal static class ModelOptions
         }
 
         return DefaultModel.Get();
+    }
+
+    /// <summary>Reads a model file; a malformed one is a usage error naming the file and the problem.</summary>
+    public static Model Read(string path)
+    {
+        try
+        {
+            return ModelFile.Read(path);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }

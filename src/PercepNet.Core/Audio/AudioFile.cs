@@ -70,19 +70,12 @@ public static class AudioFile
         using IAudioReader reader = OpenRead(path);
         var samples = new List<float>((int)Math.Min(reader.LengthFrames ?? 48000, 1 << 26));
         var block = new float[4096 * reader.Channels];
+        var mono = new float[4096];
         int frames;
         while ((frames = reader.Read(block)) > 0)
         {
-            for (int f = 0; f < frames; f++)
-            {
-                float sum = 0;
-                for (int c = 0; c < reader.Channels; c++)
-                {
-                    sum += block[(f * reader.Channels) + c];
-                }
-
-                samples.Add(sum / reader.Channels);
-            }
+            ChannelMix.ToMono(block.AsSpan(0, frames * reader.Channels), reader.Channels, mono.AsSpan(0, frames));
+            samples.AddRange(mono.AsSpan(0, frames));
         }
 
         if (samples.Count == 0)

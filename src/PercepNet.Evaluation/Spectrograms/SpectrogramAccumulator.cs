@@ -1,3 +1,4 @@
+using PercepNet.Audio;
 using PercepNet.Frames;
 
 namespace PercepNet.Evaluation.Spectrograms;
@@ -10,11 +11,10 @@ namespace PercepNet.Evaluation.Spectrograms;
 /// </summary>
 public sealed class SpectrogramAccumulator
 {
-    public const int FrameLength = 960;
-    public const int Hop = 480;
+    public const int FrameLength = FrameLayout.WindowSize;
+    public const int Hop = FrameLayout.HopSize;
 
     private readonly RealFft _fft = new(FrameLength);
-    private readonly float[] _window = VorbisWindow.Create(FrameLength);
     private readonly float[] _history = new float[FrameLength];
     private readonly float[] _windowed = new float[FrameLength];
     private readonly ComplexF[] _spectrum = new ComplexF[(FrameLength / 2) + 1];
@@ -55,12 +55,11 @@ public sealed class SpectrogramAccumulator
     {
         while (!samples.IsEmpty)
         {
-            int take = Math.Min(Hop - (_filled % Hop), samples.Length);
-            int start = FrameLength - Hop + (_filled % Hop);
-            samples[..take].CopyTo(_history.AsSpan(start));
+            int take = Math.Min(Hop - _filled, samples.Length);
+            samples[..take].CopyTo(_history.AsSpan(FrameLength - Hop + _filled));
             _filled += take;
             samples = samples[take..];
-            if (_filled % Hop == 0)
+            if (_filled == Hop)
             {
                 AddFrame();
                 _history.AsSpan(Hop).CopyTo(_history);
@@ -79,32 +78,18 @@ public sealed class SpectrogramAccumulator
         }
 
         Span<float> mono = stackalloc float[256];
-        for (int frame = 0; frame < samples.Length / channels;)
+        while (samples.Length >= channels)
         {
-            int n = Math.Min(mono.Length, (samples.Length / channels) - frame);
-            for (int i = 0; i < n; i++)
-            {
-                float sum = 0;
-                for (int c = 0; c < channels; c++)
-                {
-                    sum += samples[((frame + i) * channels) + c];
-                }
-
-                mono[i] = sum / channels;
-            }
-
-            Add(mono[..n]);
-            frame += n;
+            int frames = Math.Min(mono.Length, samples.Length / channels);
+            ChannelMix.ToMono(samples[..(frames * channels)], channels, mono[..frames]);
+            Add(mono[..frames]);
+            samples = samples[(frames * channels)..];
         }
     }
 
     private void AddFrame()
     {
-        for (int i = 0; i < FrameLength; i++)
-        {
-            _windowed[i] = _history[i] * _window[i];
-        }
-
+        VorbisWindow.Apply(_history, _windowed);
         _fft.Forward(_windowed, _spectrum);
         if (_columns.Count == 0 || _counts[^1] == _framesPerColumn)
         {

@@ -30,13 +30,14 @@ internal static class DatasetCommand
         var dry = new Option<bool>("--dry") { Description = "No reverberation (dry-only data)." };
         var strength = new Option<string>("--strength") { Description = "Comb strength targets: coherence (SPEC §6) or least-squares.", DefaultValueFactory = _ => "coherence" };
         strength.AcceptOnlyFromAmong("coherence", "least-squares");
+        var speed = new Option<double>("--speed-perturbation") { Description = "Fraction of utterances played up to 15 % faster or slower (0 for the recipe before 2026-11-26).", DefaultValueFactory = _ => new MixtureRecipe().SpeedPerturbationFraction };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("build",
             "Mix clean speech with noise and reverberation (SPEC §9), compute the 70 features and the targets with the "
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, jobs,
+            data, output, hours, seed, dry, strength, speed, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -52,6 +53,13 @@ internal static class DatasetCommand
                 throw new UsageException($"{dataDirectory}: data folder not found");
             }
 
+            double speedFraction = parse.GetValue(speed);
+            if (!(speedFraction >= 0 && speedFraction <= 1))
+            {
+                throw new UsageException("--speed-perturbation must be a fraction from 0 to 1");
+            }
+
+            var recipe = new MixtureRecipe { SpeedPerturbationFraction = speedFraction };
             var options = new DatasetOptions
             {
                 DataDirectory = dataDirectory,
@@ -60,7 +68,7 @@ internal static class DatasetCommand
                 Seed = parse.GetValue(seed),
                 Parallelism = parse.GetValue(jobs),
                 Strength = parse.GetValue(strength) == "least-squares" ? StrengthRule.LeastSquares : StrengthRule.Coherence,
-                Recipe = parse.GetValue(dry) ? new MixtureRecipe { ReverbFraction = 0 } : new MixtureRecipe(),
+                Recipe = parse.GetValue(dry) ? recipe with { ReverbFraction = 0 } : recipe,
             };
             var started = DateTime.UtcNow;
             DatasetManifest manifest = null!;

@@ -6,7 +6,8 @@ namespace PercepNet.Data.Mixing;
 
 /// <summary>
 /// Makes the training mixtures of SPEC §9 from a catalog's clips, each segment entirely determined by (seed, split,
-/// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), random second-order filters
+/// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), half of them played up to 15 %
+/// faster or slower, random second-order filters
 /// on speech and on noise, one to three noise recordings at an SNR from −5 to 45 dB (most mass in 0–20 dB), some
 /// speech-only and noise-only segments, random low-pass, occasional clipping, and reverberation from the image-source
 /// simulator or a real response, where the target keeps the direct path and early reflections only.
@@ -201,7 +202,15 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
             }
 
             used.Add(DatasetSplit.Relative(catalog, clip.Path));
-            bandwidth = Math.Min(bandwidth, clip.BandwidthHz);
+            double clipBandwidth = clip.BandwidthHz;
+            if (Recipe.SpeedPerturbationFraction > 0 && random.NextDouble() < Recipe.SpeedPerturbationFraction)
+            {
+                double factor = Math.Pow(Recipe.MaxSpeedFactor, (2 * random.NextDouble()) - 1);
+                (samples, factor) = ChangeSpeed(samples, factor);
+                clipBandwidth = Math.Min(Rate / 2.0, clipBandwidth * factor);
+            }
+
+            bandwidth = Math.Min(bandwidth, clipBandwidth);
             float gain = (float)Math.Pow(10, (-6 + (12 * random.NextDouble())) / 20);
             int n = Math.Min(samples.Length, length - position);
             for (int i = 0; i < n; i++)
@@ -213,6 +222,16 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
         }
 
         return (audio, bandwidth);
+    }
+
+    /// <summary>
+    /// Plays <paramref name="samples"/> <paramref name="factor"/> times faster (higher and shorter for a factor above 1)
+    /// by band-limited resampling from 48 kHz to 48 kHz / factor, the rate rounded to 10 Hz; returns the factor used.
+    /// </summary>
+    public static (float[] Samples, double Factor) ChangeSpeed(float[] samples, double factor)
+    {
+        int rate = (int)Math.Round(Rate / factor / 10) * 10;
+        return rate == Rate ? (samples, 1.0) : (Resampler.Resample(samples, Rate, rate), (double)Rate / rate);
     }
 
     private static double DrawSnr(Random random)

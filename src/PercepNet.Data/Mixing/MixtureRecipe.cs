@@ -14,6 +14,17 @@ public sealed record MixtureRecipe
     /// <summary>Time after the direct sound that the target keeps (early reflections), then a 10 ms fade.</summary>
     public double EarlyReflectionSeconds { get; init; } = 0.03;
 
+    /// <summary>
+    /// Fraction of utterances played faster or slower (pitch, formants and tempo together, as Kaldi's speed
+    /// perturbation): each such utterance is resampled by a factor drawn log-uniformly in
+    /// [1/<see cref="MaxSpeedFactor"/>, <see cref="MaxSpeedFactor"/>], which multiplies the few hours of speech into more
+    /// distinct voices.
+    /// </summary>
+    public double SpeedPerturbationFraction { get; init; } = 0.5;
+
+    /// <summary>The largest speed factor of <see cref="SpeedPerturbationFraction"/> (1.15: about ±2.4 semitones).</summary>
+    public double MaxSpeedFactor { get; init; } = 1.15;
+
     public double SpeechOnlyFraction { get; init; } = 0.08;
 
     public double NoiseOnlyFraction { get; init; } = 0.04;

@@ -18,6 +18,7 @@ public static class CliApp
             StreamCommand.Create(),
             ModelCommand.Create(),
             TrainCommand.Create(),
+            TrainCommand.CreateValidate(),
         };
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();

@@ -149,6 +149,24 @@ public sealed class Trainer(TrainingOptions options)
         return state;
     }
 
+    /// <summary>
+    /// The validation loss of a model file on a dataset's validation split, as training computes it each epoch: to
+    /// compare models trained on other datasets (or other epochs) on the same held-out mixtures.
+    /// </summary>
+    public static double ValidationLoss(TrainingSplit validation, Model model, int batchSize = 16)
+    {
+        string? problem = TorchLoader.Ensure();
+        if (problem is not null)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        using var torchModel = new PercepNetTorchModel(model.Shape);
+        torchModel.Import(model.Parameters);
+        var trainer = new Trainer(new TrainingOptions { DatasetDirectory = "", OutputDirectory = "", Shape = model.Shape, BatchSize = batchSize });
+        return trainer.Evaluate(torchModel, validation);
+    }
+
     /// <summary>Mean loss over the validation split, in batches, without gradients.</summary>
     public double Evaluate(PercepNetTorchModel model, TrainingSplit split)
     {

@@ -27,6 +27,16 @@ public static class TrainingData
 {
     public static (TrainingSplit Train, TrainingSplit Validation, DatasetManifest Manifest) Load(string directory)
     {
+        DatasetManifest manifest = ReadManifest(directory);
+        return (LoadSplit(directory, manifest, DatasetBuilder.TrainSplit), LoadSplit(directory, manifest, DatasetBuilder.ValidationSplit), manifest);
+    }
+
+    /// <summary>The validation split alone (held-out speakers and noises), with the same checks.</summary>
+    public static TrainingSplit LoadValidation(string directory) =>
+        LoadSplit(directory, ReadManifest(directory), DatasetBuilder.ValidationSplit);
+
+    private static DatasetManifest ReadManifest(string directory)
+    {
         DatasetManifest manifest;
         try
         {
@@ -42,7 +52,7 @@ public static class TrainingData
             throw new DatasetException($"{Path.Combine(directory, "manifest.json")}: features of version {manifest.FeatureVersion}, but this library computes version {FeatureExtractor.Version}; rebuild the dataset");
         }
 
-        return (LoadSplit(directory, manifest, DatasetBuilder.TrainSplit), LoadSplit(directory, manifest, DatasetBuilder.ValidationSplit), manifest);
+        return manifest;
     }
 
     private static TrainingSplit LoadSplit(string directory, DatasetManifest manifest, string split)

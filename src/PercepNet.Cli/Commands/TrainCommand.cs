@@ -64,6 +64,51 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary><c>percepnet validate</c>: the validation loss of model files on one dataset's held-out split.</summary>
+    public static Command CreateValidate()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet dataset build'.", Required = true };
+        var models = new Argument<string[]>("models") { Description = "Model files (.pnm).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("validate",
+            "Print each model's loss (SPEC §7) on a dataset's validation split, computed as training computes it each epoch: "
+            + "compares models trained on other datasets, or other epochs, on the same held-out mixtures.")
+        {
+            dataset, models,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            string[] paths = parse.GetValue(models)!;
+            Model[] loaded = [.. paths.Select(ModelOptions.Read)];
+            TrainingSplit validation;
+            try
+            {
+                validation = TrainingData.LoadValidation(parse.GetValue(dataset)!);
+            }
+            catch (DatasetException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            for (int i = 0; i < paths.Length; i++)
+            {
+                double loss;
+                try
+                {
+                    loss = Trainer.ValidationLoss(validation, loaded[i]);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{paths[i]}\t{loss:F5}"));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
     private static TrainingState Run(TrainingOptions options)
     {
         TrainingState state = null!;

@@ -90,6 +90,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ValidateNamesAMissingModelOrDatasetAndFails()
+    {
+        string model = PathOf("random.pnm");
+        var missingModel = CliRunner.Run("validate", "--dataset", PathOf("no-dataset"), PathOf("absent.pnm"));
+        Assert.Equal(2, missingModel.Code);
+        Assert.Contains("absent.pnm", missingModel.Error);
+
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "-o", model).Code);
+        var missingDataset = CliRunner.Run("validate", "--dataset", PathOf("no-dataset"), model);
+        Assert.Equal(2, missingDataset.Code);
+        Assert.Contains("no-dataset", missingDataset.Error);
+    }
+
+    [Fact]
     public void ModelConvertQuantisesAndRelabels()
     {
         string source = PathOf("random.pnm"), converted = PathOf("int8.pnm");

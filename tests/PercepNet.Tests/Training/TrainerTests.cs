@@ -154,6 +154,17 @@ public sealed class TrainerTests : IDisposable
     }
 
     [SkippableFact]
+    public void ValidationLossOfTheExportedModelIsTheBestLossTrainingRecorded()
+    {
+        TorchParityTests.RequireTorch();
+        string dataset = WriteSyntheticDataset(Path.Combine(_root, "data"), trainSegments: 16, validSegments: 4, frames: 40);
+        string output = Path.Combine(_root, "run");
+        TrainingState state = new Trainer(Options(dataset, output, 10)).Run(); // five epochs of two batches
+        double loss = Trainer.ValidationLoss(TrainingData.LoadValidation(dataset), ModelFile.Read(Path.Combine(output, "best-float32.pnm")));
+        Assert.True(Math.Abs(loss - state.BestValidationLoss) <= 1e-5 * state.BestValidationLoss, $"{loss} vs {state.BestValidationLoss}");
+    }
+
+    [SkippableFact]
     public void BadDatasetsAreRefusedBeforeTraining()
     {
         string dataset = WriteSyntheticDataset(Path.Combine(_root, "bad"), trainSegments: 4, validSegments: 2, frames: 10);

@@ -31,13 +31,14 @@ internal static class DatasetCommand
         var strength = new Option<string>("--strength") { Description = "Comb strength targets: coherence (SPEC §6) or least-squares.", DefaultValueFactory = _ => "coherence" };
         strength.AcceptOnlyFromAmong("coherence", "least-squares");
         var speed = new Option<double>("--speed-perturbation") { Description = "Fraction of utterances played up to 15 % faster or slower (0 for the recipe before 2026-11-26).", DefaultValueFactory = _ => new MixtureRecipe().SpeedPerturbationFraction };
+        var halls = new Option<double>("--halls") { Description = "Fraction of simulated rooms that are halls with RT60 from 1 to 4 s (0 for the recipe before session 4).", DefaultValueFactory = _ => new MixtureRecipe().HallFraction };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("build",
             "Mix clean speech with noise and reverberation (SPEC §9), compute the 70 features and the targets with the "
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -59,7 +60,13 @@ internal static class DatasetCommand
                 throw new UsageException("--speed-perturbation must be a fraction from 0 to 1");
             }
 
-            var recipe = new MixtureRecipe { SpeedPerturbationFraction = speedFraction };
+            double hallFraction = parse.GetValue(halls);
+            if (!(hallFraction >= 0 && hallFraction <= 1))
+            {
+                throw new UsageException("--halls must be a fraction from 0 to 1");
+            }
+
+            var recipe = new MixtureRecipe { SpeedPerturbationFraction = speedFraction, HallFraction = hallFraction };
             var options = new DatasetOptions
             {
                 DataDirectory = dataDirectory,

@@ -242,12 +242,20 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
             : 20 + (25 * random.NextDouble());
     }
 
-    private static (float[] Response, string Room, double Rt60) RandomRoom(Random random)
+    private (float[] Response, string Room, double Rt60) RandomRoom(Random random)
     {
         double length = 3 + (9 * random.NextDouble());
         double width = 2.5 + (6.5 * random.NextDouble());
         double height = 2.4 + (1.6 * random.NextDouble());
         double rt60 = 0.1 + (0.9 * random.NextDouble());
+        if (Recipe.HallFraction > 0 && random.NextDouble() < Recipe.HallFraction)
+        {
+            // A hall: larger in every dimension, RT60 log-uniform from 1 s to the recipe's longest.
+            double scale = 1 + (1.5 * random.NextDouble());
+            (length, width, height) = (length * scale, width * scale, height * scale);
+            rt60 = Math.Pow(Recipe.MaxHallRt60, random.NextDouble());
+        }
+
         var room = new ShoeboxRoom(length, width, height, rt60);
         Point3 RandomPoint(double margin) => new(
             margin + ((length - (2 * margin)) * random.NextDouble()),

@@ -11,6 +11,17 @@ public sealed record MixtureRecipe
     /// <summary>Of the reverberant segments, the fraction that use a real RIR from the data folder.</summary>
     public double RealRirFraction { get; init; } = 0.15;
 
+    /// <summary>
+    /// Of the simulated rooms, the fraction that are halls: RT60 drawn from 1 to <see cref="MaxHallRt60"/> seconds
+    /// and dimensions up to 2.5 times an ordinary room's, so that the network also learns to remove long tails (real
+    /// churches, halls and stairwells reach several seconds; ordinary rooms stop at 1 s). 0 reproduces the recipe
+    /// before 2026-11-26 (session 4).
+    /// </summary>
+    public double HallFraction { get; init; } = 0.3;
+
+    /// <summary>The longest RT60 of <see cref="HallFraction"/>, in seconds.</summary>
+    public double MaxHallRt60 { get; init; } = 4.0;
+
     /// <summary>Time after the direct sound that the target keeps (early reflections), then a 10 ms fade.</summary>
     public double EarlyReflectionSeconds { get; init; } = 0.03;
 

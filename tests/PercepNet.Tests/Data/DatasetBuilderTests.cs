@@ -101,6 +101,34 @@ public sealed class DatasetBuilderTests : IDisposable
     }
 
     [Fact]
+    public void HallsTakeTheirShareOfSimulatedRoomsWithLongReverberationTimes()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var recipe = new MixtureRecipe { SegmentSeconds = 1, ReverbFraction = 1, RealRirFraction = 0, HallFraction = 0.5 };
+        var generator = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe);
+        var rt60s = new List<double>();
+        for (int i = 0; i < 80; i++)
+        {
+            MixtureInfo info = generator.Generate(7, 0, i).Info;
+            if (info.HasSpeech)
+            {
+                rt60s.Add(info.Rt60);
+            }
+        }
+
+        Assert.All(rt60s, t => Assert.InRange(t, 0.1, recipe.MaxHallRt60));
+        int halls = rt60s.Count(t => t > 1.0);
+        // Binomial(n, 0.5): far inside these bounds for n ≈ 75.
+        Assert.InRange(halls, rt60s.Count * 0.3, rt60s.Count * 0.7);
+        Assert.Contains(rt60s, t => t > 2.5);
+
+        // Without halls, no simulated room is longer than the ordinary 1 s.
+        var before = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { HallFraction = 0 });
+        Assert.All(Enumerable.Range(0, 10), i => Assert.InRange(before.Generate(7, 0, i).Info.Rt60, 0, 1.0));
+    }
+
+    [Fact]
     public void ShardFeaturesEqualTheInferenceExtractorOnTheSameAudio()
     {
         DatasetManifest manifest = Build("features", 4);

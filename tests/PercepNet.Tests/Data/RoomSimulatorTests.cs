@@ -44,6 +44,8 @@ public class RoomSimulatorTests(ITestOutputHelper output)
     [InlineData(0.3, 6.0, 4.5, 3.0, 2.0)]
     [InlineData(0.6, 8.0, 6.0, 3.2, 3.0)]
     [InlineData(1.0, 12.0, 9.0, 4.0, 4.0)]
+    [InlineData(2.0, 20.0, 14.0, 6.0, 3.0)]
+    [InlineData(4.0, 30.0, 22.0, 10.0, 4.0)]
     public void ResponsesHaveTheRequestedRt60AndDirectDelay(double rt60, double length, double width, double height, double distance)
     {
         var room = new ShoeboxRoom(length, width, height, rt60);

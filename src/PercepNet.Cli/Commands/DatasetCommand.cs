@@ -110,9 +110,11 @@ internal static class DatasetCommand
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder (with manifest.json).", Required = true };
         var examples = new Option<int>("--examples") { Description = "Render this many segments as noisy/target WAVs.", DefaultValueFactory = _ => 0 };
         var examplesDir = new Option<string?>("--examples-dir") { Description = "Where the rendered examples go." };
+        var examplesSplit = new Option<string>("--split") { Description = "Which split the examples come from: train, or valid (held-out speakers and noises, for tuning runtime options without the devset).", DefaultValueFactory = _ => DatasetBuilder.TrainSplit };
+        examplesSplit.AcceptOnlyFromAmong(DatasetBuilder.TrainSplit, DatasetBuilder.ValidationSplit);
         var command = new Command("stats", "Hours, SNR histogram, speakers, per-band target means; optionally renders examples for listening.")
         {
-            dataset, examples, examplesDir,
+            dataset, examples, examplesDir, examplesSplit,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -132,7 +134,7 @@ internal static class DatasetCommand
             if (count > 0)
             {
                 string target = parse.GetValue(examplesDir) ?? Path.Combine(directory, "examples");
-                RenderExamples(manifest, target, count);
+                RenderExamples(manifest, target, count, parse.GetValue(examplesSplit)!);
             }
 
             return 0;
@@ -199,19 +201,25 @@ internal static class DatasetCommand
         AnsiConsole.Write(table);
     }
 
-    private static void RenderExamples(DatasetManifest manifest, string directory, int count)
+    private static void RenderExamples(DatasetManifest manifest, string directory, int count, string splitName)
     {
         Directory.CreateDirectory(directory);
         var catalog = new SourceCatalog(manifest.DataDirectory);
         var split = new DatasetSplit(catalog, manifest.HoldOutFraction);
-        var generator = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, manifest.Recipe);
-        foreach (SegmentEntry segment in manifest.Segments.Where(s => s.Split == DatasetBuilder.TrainSplit).Take(count))
+        bool validation = splitName == DatasetBuilder.ValidationSplit;
+        // The builder's generators: split index 0 mixes training sources, 1 the held-out ones.
+        var generator = validation
+            ? new MixtureGenerator(catalog, split.ValidationSpeech, split.ValidationNoise, manifest.Recipe)
+            : new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, manifest.Recipe);
+        int rendered = 0;
+        foreach (SegmentEntry segment in manifest.Segments.Where(s => s.Split == splitName).Take(count))
         {
-            Mixture mixture = generator.Generate(manifest.Seed, 0, segment.Index);
-            WavWriter.WriteMono(Path.Combine(directory, $"train-{segment.Index:D5}-noisy.wav"), mixture.Noisy, FrameLayout.SampleRate, WavSampleFormat.Float32);
-            WavWriter.WriteMono(Path.Combine(directory, $"train-{segment.Index:D5}-target.wav"), mixture.Target, FrameLayout.SampleRate, WavSampleFormat.Float32);
+            Mixture mixture = generator.Generate(manifest.Seed, validation ? 1 : 0, segment.Index);
+            WavWriter.WriteMono(Path.Combine(directory, $"{splitName}-{segment.Index:D5}-noisy.wav"), mixture.Noisy, FrameLayout.SampleRate, WavSampleFormat.Float32);
+            WavWriter.WriteMono(Path.Combine(directory, $"{splitName}-{segment.Index:D5}-target.wav"), mixture.Target, FrameLayout.SampleRate, WavSampleFormat.Float32);
+            rendered++;
         }
 
-        Console.WriteLine($"rendered {Math.Min(count, manifest.Segments.Count)} examples in {directory}");
+        Console.WriteLine($"rendered {rendered} {splitName} examples in {directory}");
     }
 }

@@ -7,6 +7,7 @@ using PercepNet.Features;
 namespace PercepNet.Tests.Data;
 
 /// <summary>Dataset builds on a small data folder the test writes itself (synthetic speakers and noises).</summary>
+[Collection(nameof(Cli.ConsoleCollection))]
 public sealed class DatasetBuilderTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("percepnet-data-").FullName;
@@ -149,6 +150,34 @@ public sealed class DatasetBuilderTests : IDisposable
             ReadOnlySpan<float> stored = features.AsSpan(((header.FramesPerSegment * 1) + t) * FeatureExtractor.Count, FeatureExtractor.Count);
             Assert.Equal(expected, stored.ToArray());
         }
+    }
+
+    [Fact]
+    public void RenderedValidationExamplesAreTheMixturesInTheValidationShards()
+    {
+        DatasetManifest manifest = Build("render", 8);
+        string examples = Path.Combine(_root, "render-examples");
+        var run = Cli.CliRunner.Run("dataset", "stats", "--dataset", Path.Combine(_root, "render"), "--examples", "2",
+            "--split", DatasetBuilder.ValidationSplit, "--examples-dir", examples);
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("rendered 2 valid examples", run.Out);
+
+        // The held-out speakers and noises: the audio gives exactly the features stored for segment 1 of the split.
+        string shard = Path.Combine(_root, "render", DatasetBuilder.ValidationSplit, "shard-00000.pnd");
+        ShardFile.Header header = ShardFile.ReadHeader(shard);
+        float[] features = ShardFile.ReadArray(shard, header, ShardArray.Features);
+        (float[] noisy, int rate) = AudioFile.ReadMono(Path.Combine(examples, $"{DatasetBuilder.ValidationSplit}-00001-noisy.wav"));
+        Assert.Equal(48000, rate);
+        Assert.True(File.Exists(Path.Combine(examples, $"{DatasetBuilder.ValidationSplit}-00001-target.wav")));
+        var analyzer = new FrameAnalyzer();
+        var expected = new float[FeatureExtractor.Count];
+        for (int t = 0; t < header.FramesPerSegment; t++)
+        {
+            analyzer.Push(noisy.AsSpan(t * 480, 480));
+            FeatureExtractor.Extract(analyzer, expected);
+            Assert.Equal(expected, features.AsSpan((header.FramesPerSegment + t) * FeatureExtractor.Count, FeatureExtractor.Count).ToArray());
+        }
+
     }
 
     [Fact]

@@ -151,9 +151,10 @@ public sealed class Trainer(TrainingOptions options)
 
     /// <summary>
     /// The validation loss of a model file on a dataset's validation split, as training computes it each epoch: to
-    /// compare models trained on other datasets (or other epochs) on the same held-out mixtures.
+    /// compare models trained on other datasets (or other epochs) on the same held-out mixtures. With
+    /// <paramref name="segments"/>, only those segments of the split (for example its dry or its reverberant ones).
     /// </summary>
-    public static double ValidationLoss(TrainingSplit validation, Model model, int batchSize = 16)
+    public static double ValidationLoss(TrainingSplit validation, Model model, int batchSize = 16, IReadOnlyList<int>? segments = null)
     {
         string? problem = TorchLoader.Ensure();
         if (problem is not null)
@@ -164,21 +165,26 @@ public sealed class Trainer(TrainingOptions options)
         using var torchModel = new PercepNetTorchModel(model.Shape);
         torchModel.Import(model.Parameters);
         var trainer = new Trainer(new TrainingOptions { DatasetDirectory = "", OutputDirectory = "", Shape = model.Shape, BatchSize = batchSize });
-        return trainer.Evaluate(torchModel, validation);
+        return trainer.Evaluate(torchModel, validation, segments);
     }
 
-    /// <summary>Mean loss over the validation split, in batches, without gradients.</summary>
-    public double Evaluate(PercepNetTorchModel model, TrainingSplit split)
+    /// <summary>Mean loss over the validation split (or the given segments of it), in batches, without gradients.</summary>
+    public double Evaluate(PercepNetTorchModel model, TrainingSplit split, IReadOnlyList<int>? segments = null)
     {
         model.eval();
         double sum = 0;
         int count = 0;
-        int[] order = [.. Enumerable.Range(0, split.Segments)];
+        int[] order = segments is null ? [.. Enumerable.Range(0, split.Segments)] : [.. segments];
+        if (order.Any(i => i < 0 || i >= split.Segments))
+        {
+            throw new ArgumentOutOfRangeException(nameof(segments), $"segments must lie in 0..{split.Segments - 1}");
+        }
+
         using var noGrad = no_grad();
-        for (int start = 0; start < split.Segments; start += options.BatchSize)
+        for (int start = 0; start < order.Length; start += options.BatchSize)
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(options.BatchSize, split.Segments - start);
+            int n = Math.Min(options.BatchSize, order.Length - start);
             var (x, g, s, m) = Batch(split, order, start, n);
             var (pg, ps) = model.forward(x);
             sum += PercepNetLoss.Compute(pg, ps, g, s, m).item<float>() * n;

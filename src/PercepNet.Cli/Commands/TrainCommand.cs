@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PercepNet.Data;
 using PercepNet.Network;
 using PercepNet.Training;
 using Spectre.Console;
@@ -79,29 +80,38 @@ internal static class TrainCommand
         {
             string[] paths = parse.GetValue(models)!;
             Model[] loaded = [.. paths.Select(ModelOptions.Read)];
+            string directory = parse.GetValue(dataset)!;
             TrainingSplit validation;
+            DatasetManifest manifest;
             try
             {
-                validation = TrainingData.LoadValidation(parse.GetValue(dataset)!);
+                validation = TrainingData.LoadValidation(directory);
+                manifest = DatasetManifest.Read(directory);
             }
             catch (DatasetException e)
             {
                 throw new UsageException(e.Message);
             }
 
+            // The split's segments in shard order are its indices 0..N-1: dry ones apart from reverberant ones, whose
+            // larger losses otherwise dominate the mean and can hide a loss on dry speech.
+            var rooms = manifest.Segments.Where(s => s.Split == DatasetBuilder.ValidationSplit).ToDictionary(s => s.Index, s => s.Mixture.Room);
+            int[] dry = [.. Enumerable.Range(0, validation.Segments).Where(i => rooms.GetValueOrDefault(i, "none") == "none")];
+            int[] reverberant = [.. Enumerable.Range(0, validation.Segments).Except(dry)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"model\tall ({validation.Segments})\tdry ({dry.Length})\treverberant ({reverberant.Length})"));
             for (int i = 0; i < paths.Length; i++)
             {
-                double loss;
+                string Loss(int[]? segments) => segments is { Length: 0 } ? "-"
+                    : Trainer.ValidationLoss(validation, loaded[i], segments: segments).ToString("F5", CultureInfo.InvariantCulture);
                 try
                 {
-                    loss = Trainer.ValidationLoss(validation, loaded[i]);
+                    Console.WriteLine($"{paths[i]}\t{Loss(null)}\t{Loss(dry)}\t{Loss(reverberant)}");
                 }
                 catch (InvalidOperationException e)
                 {
                     throw new UsageException(e.Message);
                 }
-
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{paths[i]}\t{loss:F5}"));
             }
 
             return 0;

@@ -162,6 +162,15 @@ public sealed class TrainerTests : IDisposable
         TrainingState state = new Trainer(Options(dataset, output, 10)).Run(); // five epochs of two batches
         double loss = Trainer.ValidationLoss(TrainingData.LoadValidation(dataset), ModelFile.Read(Path.Combine(output, "best-float32.pnm")));
         Assert.True(Math.Abs(loss - state.BestValidationLoss) <= 1e-5 * state.BestValidationLoss, $"{loss} vs {state.BestValidationLoss}");
+
+        // Per-segment batches: the loss over two halves of the split, weighted by their sizes, is the loss over all.
+        TrainingSplit validation = TrainingData.LoadValidation(dataset);
+        Model best = ModelFile.Read(Path.Combine(output, "best-float32.pnm"));
+        double all = Trainer.ValidationLoss(validation, best, batchSize: 1);
+        double first = Trainer.ValidationLoss(validation, best, batchSize: 1, segments: [0]);
+        double rest = Trainer.ValidationLoss(validation, best, batchSize: 1, segments: [1, 2, 3]);
+        Assert.True(Math.Abs(all - ((first + (3 * rest)) / 4)) <= 1e-6 * all, $"{all} vs {first} and {rest}");
+        Assert.NotEqual(first, rest);
     }
 
     [SkippableFact]

@@ -79,6 +79,15 @@ public sealed class DatasetBuilder(DatasetOptions options)
     public const string TrainSplit = "train";
     public const string ValidationSplit = "valid";
 
+    /// <summary>The split index a split's mixtures are seeded with (<see cref="MixtureGenerator.Generate"/>).</summary>
+    public static int SplitIndex(string split) => split == ValidationSplit ? 1 : 0;
+
+    /// <summary>The generator of a split's mixtures: the training sources, or the held-out speakers and noises.</summary>
+    public static MixtureGenerator Generator(SourceCatalog catalog, DatasetSplit sources, MixtureRecipe recipe, string split) =>
+        split == ValidationSplit
+            ? new MixtureGenerator(catalog, sources.ValidationSpeech, sources.ValidationNoise, recipe)
+            : new MixtureGenerator(catalog, sources.TrainSpeech, sources.TrainNoise, recipe);
+
     public DatasetManifest Build(Action<int, int>? progress = null)
     {
         var catalog = new SourceCatalog(options.DataDirectory);
@@ -90,7 +99,7 @@ public sealed class DatasetBuilder(DatasetOptions options)
         int trainSegments = totalSegments - validationSegments;
 
         var plans = new List<(string Split, int SplitIndex, int First, int Count, string File)>();
-        foreach ((string name, int index, int count) in new[] { (TrainSplit, 0, trainSegments), (ValidationSplit, 1, validationSegments) })
+        foreach ((string name, int index, int count) in new[] { (TrainSplit, SplitIndex(TrainSplit), trainSegments), (ValidationSplit, SplitIndex(ValidationSplit), validationSegments) })
         {
             Directory.CreateDirectory(Path.Combine(options.OutputDirectory, name));
             for (int first = 0, shard = 0; first < count; first += options.SegmentsPerShard, shard++)
@@ -101,8 +110,8 @@ public sealed class DatasetBuilder(DatasetOptions options)
 
         var generators = new[]
         {
-            new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, options.Recipe),
-            new MixtureGenerator(catalog, split.ValidationSpeech, split.ValidationNoise, options.Recipe),
+            Generator(catalog, split, options.Recipe, TrainSplit),
+            Generator(catalog, split, options.Recipe, ValidationSplit),
         };
         var segmentLists = new IReadOnlyList<SegmentEntry>[plans.Count];
         int done = 0;

@@ -206,15 +206,11 @@ internal static class DatasetCommand
         Directory.CreateDirectory(directory);
         var catalog = new SourceCatalog(manifest.DataDirectory);
         var split = new DatasetSplit(catalog, manifest.HoldOutFraction);
-        bool validation = splitName == DatasetBuilder.ValidationSplit;
-        // The builder's generators: split index 0 mixes training sources, 1 the held-out ones.
-        var generator = validation
-            ? new MixtureGenerator(catalog, split.ValidationSpeech, split.ValidationNoise, manifest.Recipe)
-            : new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, manifest.Recipe);
+        MixtureGenerator generator = DatasetBuilder.Generator(catalog, split, manifest.Recipe, splitName);
         int rendered = 0;
         foreach (SegmentEntry segment in manifest.Segments.Where(s => s.Split == splitName).Take(count))
         {
-            Mixture mixture = generator.Generate(manifest.Seed, validation ? 1 : 0, segment.Index);
+            Mixture mixture = generator.Generate(manifest.Seed, DatasetBuilder.SplitIndex(splitName), segment.Index);
             WavWriter.WriteMono(Path.Combine(directory, $"{splitName}-{segment.Index:D5}-noisy.wav"), mixture.Noisy, FrameLayout.SampleRate, WavSampleFormat.Float32);
             WavWriter.WriteMono(Path.Combine(directory, $"{splitName}-{segment.Index:D5}-target.wav"), mixture.Target, FrameLayout.SampleRate, WavSampleFormat.Float32);
             rendered++;

@@ -134,20 +134,26 @@ public sealed class DatasetBuilderTests : IDisposable
     {
         DatasetManifest manifest = Build("features", 4);
         string shard = Path.Combine(_root, "features", "train", "shard-00000.pnd");
-        ShardFile.Header header = ShardFile.ReadHeader(shard);
-        float[] features = ShardFile.ReadArray(shard, header, ShardArray.Features);
         var catalog = new SourceCatalog(_data);
         var split = new DatasetSplit(catalog, 0.25);
         var generator = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, manifest.Recipe);
         Mixture mixture = generator.Generate(manifest.Seed, 0, 1);
-        // The inference side: the analyser and extractor the denoiser runs, hop by hop.
+        AssertStoredFeatures(mixture.Noisy, shard, segment: 1);
+    }
+
+    /// <summary>The features a shard stores for a segment equal the inference side's (the analyser and extractor the
+    /// denoiser runs, hop by hop) on the given audio.</summary>
+    private static void AssertStoredFeatures(float[] audio, string shard, int segment)
+    {
+        ShardFile.Header header = ShardFile.ReadHeader(shard);
+        float[] features = ShardFile.ReadArray(shard, header, ShardArray.Features);
         var analyzer = new FrameAnalyzer();
         var expected = new float[FeatureExtractor.Count];
         for (int t = 0; t < header.FramesPerSegment; t++)
         {
-            analyzer.Push(mixture.Noisy.AsSpan(t * 480, 480));
+            analyzer.Push(audio.AsSpan(t * 480, 480));
             FeatureExtractor.Extract(analyzer, expected);
-            ReadOnlySpan<float> stored = features.AsSpan(((header.FramesPerSegment * 1) + t) * FeatureExtractor.Count, FeatureExtractor.Count);
+            ReadOnlySpan<float> stored = features.AsSpan(((header.FramesPerSegment * segment) + t) * FeatureExtractor.Count, FeatureExtractor.Count);
             Assert.Equal(expected, stored.ToArray());
         }
     }
@@ -155,7 +161,7 @@ public sealed class DatasetBuilderTests : IDisposable
     [Fact]
     public void RenderedValidationExamplesAreTheMixturesInTheValidationShards()
     {
-        DatasetManifest manifest = Build("render", 8);
+        Build("render", 8);
         string examples = Path.Combine(_root, "render-examples");
         var run = Cli.CliRunner.Run("dataset", "stats", "--dataset", Path.Combine(_root, "render"), "--examples", "2",
             "--split", DatasetBuilder.ValidationSplit, "--examples-dir", examples);
@@ -163,21 +169,10 @@ public sealed class DatasetBuilderTests : IDisposable
         Assert.Contains("rendered 2 valid examples", run.Out);
 
         // The held-out speakers and noises: the audio gives exactly the features stored for segment 1 of the split.
-        string shard = Path.Combine(_root, "render", DatasetBuilder.ValidationSplit, "shard-00000.pnd");
-        ShardFile.Header header = ShardFile.ReadHeader(shard);
-        float[] features = ShardFile.ReadArray(shard, header, ShardArray.Features);
         (float[] noisy, int rate) = AudioFile.ReadMono(Path.Combine(examples, $"{DatasetBuilder.ValidationSplit}-00001-noisy.wav"));
         Assert.Equal(48000, rate);
         Assert.True(File.Exists(Path.Combine(examples, $"{DatasetBuilder.ValidationSplit}-00001-target.wav")));
-        var analyzer = new FrameAnalyzer();
-        var expected = new float[FeatureExtractor.Count];
-        for (int t = 0; t < header.FramesPerSegment; t++)
-        {
-            analyzer.Push(noisy.AsSpan(t * 480, 480));
-            FeatureExtractor.Extract(analyzer, expected);
-            Assert.Equal(expected, features.AsSpan((header.FramesPerSegment + t) * FeatureExtractor.Count, FeatureExtractor.Count).ToArray());
-        }
-
+        AssertStoredFeatures(noisy, Path.Combine(_root, "render", DatasetBuilder.ValidationSplit, "shard-00000.pnd"), segment: 1);
     }
 
     [Fact]

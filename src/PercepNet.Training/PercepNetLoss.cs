@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PercepNet.Training;
@@ -13,11 +14,14 @@ public static class PercepNetLoss
     public static Tensor Compute(Tensor gains, Tensor strengths, Tensor targetGains, Tensor targetStrengths, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        Tensor g = (gains + Epsilon).sqrt() - (targetGains + Epsilon).sqrt();
-        Tensor r = (1 - strengths + Epsilon).sqrt() - (1 - targetStrengths + Epsilon).sqrt();
+
+        // Scalars held until the end, never converted implicitly (see AdamOptimizer for why).
+        using Scalar epsilon = Epsilon, one = 1.0, ten = 10.0, tiny = 1e-9;
+        Tensor g = (gains + epsilon).sqrt() - (targetGains + epsilon).sqrt();
+        Tensor r = (one - strengths + epsilon).sqrt() - (one - targetStrengths + epsilon).sqrt();
         Tensor g2 = g * g;
-        Tensor perBand = g2 + (10 * g2 * g2) + (r * r);
-        Tensor loss = (perBand * mask).sum() / (mask.sum() + 1e-9);
+        Tensor perBand = g2 + (ten * g2 * g2) + (r * r);
+        Tensor loss = (perBand * mask).sum() / (mask.sum() + tiny);
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -64,9 +64,10 @@ public sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Tenso
     public void ClipWeights()
     {
         using var noGrad = no_grad();
+        using Scalar low = -0.5, high = 0.5; // held, not converted implicitly (see AdamOptimizer)
         foreach (var p in parameters())
         {
-            p.clamp_(-0.5, 0.5);
+            p.clamp_(low, high);
         }
     }
 

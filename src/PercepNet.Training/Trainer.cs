@@ -65,7 +65,7 @@ public sealed class Trainer(TrainingOptions options)
         torch.manual_seed(options.Seed);
         using var model = new PercepNetTorchModel(options.Shape);
         model.ClipWeights();
-        using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
+        using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
         var state = new TrainingState(0, 0, 0, double.PositiveInfinity, options.Shape.Preset, options.Seed);
         if (File.Exists(Path("checkpoint.json")))
         {
@@ -77,7 +77,7 @@ public sealed class Trainer(TrainingOptions options)
 
             model.load(Path("checkpoint.model"));
             using var reader = new BinaryReader(File.OpenRead(Path("checkpoint.optimizer")));
-            optimizer.load_state_dict(reader);
+            optimizer.Load(reader);
         }
         else if (options.InitialModel is not null)
         {
@@ -109,20 +109,17 @@ public sealed class Trainer(TrainingOptions options)
 
                 var stepClock = Stopwatch.StartNew();
                 double lr = options.LearningRate / (1 + (options.LearningRateDecay * state.Step));
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = lr;
-                }
+                optimizer.LearningRate = lr;
 
                 double loss;
                 using (var scope = NewDisposeScope())
                 {
                     var (x, g, s, m) = Batch(train, order, batch * options.BatchSize, Math.Min(options.BatchSize, train.Segments));
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var (pg, ps) = model.forward(x);
                     Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m);
                     l.backward();
-                    optimizer.step();
+                    optimizer.Step();
                     loss = l.item<float>();
                 }
 
@@ -232,12 +229,12 @@ public sealed class Trainer(TrainingOptions options)
         return (tensor(x).reshape(count, frames, F), tensor(g).reshape(count, frames, B), tensor(s).reshape(count, frames, B), tensor(m).reshape(count, frames, B));
     }
 
-    private void Save(PercepNetTorchModel model, TorchSharp.Modules.Adam optimizer, TrainingState state)
+    private void Save(PercepNetTorchModel model, AdamOptimizer optimizer, TrainingState state)
     {
         model.save(Path("checkpoint.model.tmp"));
         using (var writer = new BinaryWriter(File.Create(Path("checkpoint.optimizer.tmp"))))
         {
-            optimizer.save_state_dict(writer);
+            optimizer.Save(writer);
         }
 
         File.WriteAllText(Path("checkpoint.json.tmp"), JsonSerializer.Serialize(state));

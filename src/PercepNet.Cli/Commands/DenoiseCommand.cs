@@ -19,8 +19,7 @@ internal static class DenoiseCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), directories or globs (*.wav).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Output file (one input) or directory (several).", Required = true };
         var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the embedded model)." };
-        var attenuation = new Option<float?>("--atten-lim-db") { Description = "Never attenuate any band by more than this many dB." };
-        var noPostfilter = new Option<bool>("--no-postfilter") { Description = "Skip the envelope postfilter." };
+        var knobs = new RuntimeOptions();
         var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's 40 ms delay instead of compensating it." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
         var spectrogram = new Option<string?>("--spectrogram")
@@ -30,14 +29,15 @@ internal static class DenoiseCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("denoise", "Remove noise and reverberation from recordings.")
         {
-            inputs, output, model, attenuation, noPostfilter, keepDelay, asFloat, spectrogram, jobs,
+            inputs, output, model, keepDelay, asFloat, spectrogram, jobs,
         };
+        knobs.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() => Run(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(model),
-            parse.GetValue(attenuation), parse.GetValue(noPostfilter), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs))));
+            knobs.Read(parse), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs))));
         return command;
     }
 
-    private static int Run(string[] patterns, string output, string? modelPath, float? attenuation, bool noPostfilter, bool keepDelay,
+    private static int Run(string[] patterns, string output, string? modelPath, DenoiserOptions options, bool keepDelay,
         bool asFloat, string? spectrogram, int jobs)
     {
         var (files, missing) = Expand(patterns);
@@ -89,11 +89,6 @@ internal static class DenoiseCommand
         }
 
         CompiledModel compiled = ModelOptions.Load(modelPath);
-        var options = new DenoiserOptions
-        {
-            AttenuationLimitDb = attenuation ?? float.PositiveInfinity,
-            Postfilter = !noPostfilter,
-        };
         var errors = new ConcurrentBag<string>();
         double audioSeconds = 0;
         var clock = Stopwatch.StartNew();

@@ -14,22 +14,21 @@ internal static class StreamCommand
         var format = new Option<string>("--format", "-f") { Description = "Sample format: s16le or f32le.", DefaultValueFactory = _ => "s16le" };
         format.AcceptOnlyFromAmong("s16le", "f32le");
         var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the embedded model)." };
-        var attenuation = new Option<float?>("--atten-lim-db") { Description = "Never attenuate any band by more than this many dB." };
-        var noPostfilter = new Option<bool>("--no-postfilter") { Description = "Skip the envelope postfilter." };
+        var knobs = new RuntimeOptions();
         var command = new Command("stream",
             "Denoise raw PCM from stdin to stdout as it arrives (e.g. arecord -f S16_LE -r 48000 | percepnet stream | aplay -f S16_LE -r 48000). "
             + "The output lags the input by the denoiser's latency (40 ms at 48 kHz).")
         {
-            rate, channels, format, model, attenuation, noPostfilter,
+            rate, channels, format, model,
         };
+        knobs.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() => Run(parse.GetValue(rate), parse.GetValue(channels), parse.GetValue(format) == "f32le",
-            parse.GetValue(model), parse.GetValue(attenuation), parse.GetValue(noPostfilter))));
+            parse.GetValue(model), knobs.Read(parse))));
         return command;
     }
 
-    private static int Run(int rate, int channels, bool asFloat, string? modelPath, float? attenuation, bool noPostfilter)
+    private static int Run(int rate, int channels, bool asFloat, string? modelPath, DenoiserOptions options)
     {
-        var options = new DenoiserOptions { AttenuationLimitDb = attenuation ?? float.PositiveInfinity, Postfilter = !noPostfilter };
         DenoisePipeline pipeline;
         try
         {

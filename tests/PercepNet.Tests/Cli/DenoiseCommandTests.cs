@@ -125,4 +125,37 @@ public sealed class DenoiseCommandTests : IDisposable
         Assert.NotEqual(0, result.Code);
         Assert.Contains("bad magic", result.Error);
     }
+
+    [Theory]
+    [InlineData("--postfilter-beta", "-0.5")]
+    [InlineData("--postfilter-beta", "NaN")]
+    [InlineData("--atten-lim-db", "-3")]
+    public void OutOfRangeKnobsAreRefusedByName(string option, string value)
+    {
+        string input = Path.Combine(_root, "k.wav");
+        WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(4800, 4, 0.1), 48000);
+        string output = Path.Combine(_root, "k-out.wav");
+        var result = CliRunner.Run("denoise", input, "-o", output, "--model", _model, option, value);
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains(option, result.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void PostfilterBetaReachesTheDenoiser()
+    {
+        string input = Path.Combine(_root, "b.wav");
+        WavWriter.WriteMono(input, SyntheticSignals.WhiteNoise(48000, 5, 0.1), 48000);
+        byte[] Denoise(string name, params string[] extra)
+        {
+            string output = Path.Combine(_root, name);
+            var result = CliRunner.Run(["denoise", input, "-o", output, .. extra]); // the embedded model: its gains are not all 1
+            Assert.True(result.Code == 0, result.Error);
+            return File.ReadAllBytes(output);
+        }
+
+        byte[] standard = Denoise("b-default.wav");
+        Assert.Equal(standard, Denoise("b-same.wav", "--postfilter-beta", "0.02"));
+        Assert.NotEqual(standard, Denoise("b-other.wav", "--postfilter-beta", "0.5"));
+    }
 }

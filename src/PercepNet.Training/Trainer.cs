@@ -41,7 +41,8 @@ public sealed record TrainingProgress(int Epoch, int Epochs, long Step, double L
 /// <summary>
 /// Trains the network on a dataset: Adam, sequences of one dataset segment (~1000 frames), batches in an order that
 /// depends only on (seed, epoch), weights clipped to ±½ after each step (SPEC §8), validation at the end of each epoch,
-/// the best model exported as float32 and int8 model files, checkpoints (model, optimiser, position) that a later run
+/// each epoch's model and the best one exported as float32 and int8 model files (epoch-NN-*.pnm, best-*.pnm: to choose
+/// among epochs by other measures, or average them), checkpoints (model, optimiser, position) that a later run
 /// resumes exactly, and a CSV log with an SVG loss curve.
 /// </summary>
 public sealed class Trainer(TrainingOptions options)
@@ -132,10 +133,11 @@ public sealed class Trainer(TrainingOptions options)
 
             double validationLoss = Evaluate(model, validation);
             Log(state.Step, epoch, double.NaN, validationLoss, double.NaN, double.NaN);
+            ExportModels(model, manifest, state, validationLoss, string.Create(CultureInfo.InvariantCulture, $"epoch-{epoch + 1:D2}"));
             if (validationLoss < state.BestValidationLoss)
             {
                 state = state with { BestValidationLoss = validationLoss };
-                ExportModels(model, manifest, state, validationLoss);
+                ExportModels(model, manifest, state, validationLoss, "best");
             }
 
             state = state with { Epoch = epoch + 1, BatchInEpoch = 0 };
@@ -244,7 +246,7 @@ public sealed class Trainer(TrainingOptions options)
         }
     }
 
-    private void ExportModels(PercepNetTorchModel model, Data.DatasetManifest manifest, TrainingState state, double validationLoss)
+    private void ExportModels(PercepNetTorchModel model, Data.DatasetManifest manifest, TrainingState state, double validationLoss, string prefix)
     {
         string description = string.Create(CultureInfo.InvariantCulture,
             $"preset {options.Shape.Preset}; dataset {manifest.Hours:F2} h, seed {manifest.Seed}, strengths {manifest.StrengthRule}; "
@@ -252,8 +254,8 @@ public sealed class Trainer(TrainingOptions options)
             + $"{(options.InitialModel is null ? "" : "started from " + System.IO.Path.GetFileName(options.InitialModel) + "; ")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
         ModelParameters parameters = model.Export();
-        ModelFile.Write(Path("best-float32.pnm"), new Model(parameters, Quantisation.Float32, description));
-        ModelFile.Write(Path("best-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
+        ModelFile.Write(Path(prefix + "-float32.pnm"), new Model(parameters, Quantisation.Float32, description));
+        ModelFile.Write(Path(prefix + "-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
     }
 
     private void Log(long step, int epoch, double loss, double? validation, double lr, double framesPerSecond)

@@ -78,9 +78,47 @@ internal static class ModelCommand
             Console.WriteLine($"{output}: {model.Shape.Preset}, {model.Quantisation}; {model.Description}");
             return 0;
         }));
+        var averaged = new Argument<string[]>("inputs") { Description = "Model files of one preset (int8 ones enter with their int8 rounding).", Arity = ArgumentArity.OneOrMore };
+        var averageOutput = new Option<string>("--output", "-o") { Description = "Model file to write (not an input).", Required = true };
+        var averageWeights = new Option<string>("--weights") { Description = "int8 or float32.", DefaultValueFactory = _ => "int8" };
+        averageWeights.AcceptOnlyFromAmong("int8", "float32");
+        var averageDescription = new Option<string?>("--description") { Description = "Description (default: names the inputs)." };
+        var average = new Command("average", "Average the weights of models of one preset (checkpoint averaging, e.g. a run's last epochs).")
+        {
+            averaged, averageOutput, averageWeights, averageDescription,
+        };
+        average.SetAction(parse => CommandRunner.Run(() =>
+        {
+            string[] inputs = parse.GetValue(averaged)!;
+            string output = parse.GetValue(averageOutput)!;
+            if (inputs.Any(i => Path.GetFullPath(i) == Path.GetFullPath(output)))
+            {
+                throw new UsageException($"{output}: refusing to overwrite an input file");
+            }
+
+            var models = inputs.Select(ModelOptions.Read).ToList();
+            if (models.Select(m => m.Shape).Distinct().Count() > 1)
+            {
+                throw new UsageException("the models have different shapes: " + string.Join(", ", inputs.Zip(models, (i, m) => $"{i} ({m.Shape.Preset})")));
+            }
+
+            if (models.Any(m => m.Quantisation == Quantisation.Int8))
+            {
+                Console.Error.WriteLine("note: int8 inputs enter the average with their int8 rounding; average float32 models where you have them");
+            }
+
+            var model = new Model(
+                ModelParameters.Average([.. models.Select(m => m.Parameters)]),
+                parse.GetValue(averageWeights) == "float32" ? Quantisation.Float32 : Quantisation.Int8,
+                parse.GetValue(averageDescription) ?? $"average of {inputs.Length} models: " + string.Join("; ", inputs.Zip(models, (i, m) => $"{Path.GetFileName(i)} ({m.Description})")));
+            ModelFile.Write(output, model);
+            Console.WriteLine($"{output}: {model.Shape.Preset}, {model.Quantisation}, mean of {inputs.Length} models");
+            return 0;
+        }));
         command.Subcommands.Add(random);
         command.Subcommands.Add(info);
         command.Subcommands.Add(convert);
+        command.Subcommands.Add(average);
         return command;
     }
 }

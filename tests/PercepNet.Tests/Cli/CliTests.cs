@@ -122,6 +122,31 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ModelAverageWritesTheMeanAndRefusesMixedShapes()
+    {
+        string a = PathOf("avg-a.pnm"), b = PathOf("avg-b.pnm"), mean = PathOf("avg.pnm"), small = PathOf("avg-small.pnm");
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--float", "--seed", "1", "-o", a).Code);
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--float", "--seed", "2", "-o", b).Code);
+        var result = CliRunner.Run("model", "average", a, b, "-o", mean, "--weights", "float32");
+        Assert.True(result.Code == 0, result.Error);
+        var (first, second, averaged) = (PercepNet.Network.ModelFile.Read(a), PercepNet.Network.ModelFile.Read(b), PercepNet.Network.ModelFile.Read(mean));
+        float[] x = first.Parameters.Gru2.RecurrentWeights, y = second.Parameters.Gru2.RecurrentWeights, m = averaged.Parameters.Gru2.RecurrentWeights;
+        for (int i = 0; i < m.Length; i += 97)
+        {
+            Assert.True(Math.Abs(((x[i] + y[i]) / 2) - m[i]) < 1e-7);
+        }
+
+        Assert.Contains("avg-a.pnm", averaged.Description);
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "-o", small).Code);
+        var mixed = CliRunner.Run("model", "average", a, small, "-o", PathOf("avg-mixed.pnm"));
+        Assert.NotEqual(0, mixed.Code);
+        Assert.Contains("different shapes", mixed.Error);
+        Assert.False(File.Exists(PathOf("avg-mixed.pnm")));
+        var self = CliRunner.Run("model", "average", a, b, "-o", a);
+        Assert.Contains("refusing to overwrite", self.Error);
+    }
+
+    [Fact]
     public void UnknownModeIsAUsageError()
     {
         var result = CliRunner.Run("oracle", "--clean", "a.wav", "--noisy", "b.wav", "-o", "c.wav", "--mode", "wiener");

@@ -96,4 +96,21 @@ public class ModelFileTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void AveragingIsTheElementWiseMean()
+    {
+        ModelParameters a = ModelParameters.Random(ModelShape.Small, 1), b = ModelParameters.Random(ModelShape.Small, 2);
+        ModelParameters mean = ModelParameters.Average([a, b, a]);
+        foreach (((_, float[] x, _), (_, float[] y, _), (_, float[] m, _)) in a.Tensors().Zip(b.Tensors(), mean.Tensors()))
+        {
+            for (int i = 0; i < m.Length; i++)
+            {
+                Assert.True(Math.Abs((((2.0 * x[i]) + y[i]) / 3) - m[i]) < 1e-7, $"{m[i]} vs {x[i]}, {y[i]}");
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => ModelParameters.Average([a, ModelParameters.Random(ModelShape.Medium, 1)]));
+        Assert.Throws<ArgumentException>(() => ModelParameters.Average([]));
+    }
 }

@@ -163,6 +163,11 @@ public sealed class TrainerTests : IDisposable
         double loss = Trainer.ValidationLoss(TrainingData.LoadValidation(dataset), ModelFile.Read(Path.Combine(output, "best-float32.pnm")));
         Assert.True(Math.Abs(loss - state.BestValidationLoss) <= 1e-5 * state.BestValidationLoss, $"{loss} vs {state.BestValidationLoss}");
 
+        // Every epoch's model is exported too, and the best one is one of them.
+        var epochs = Enumerable.Range(1, 5).Select(e => ModelFile.Read(Path.Combine(output, $"epoch-{e:D2}-float32.pnm"))).ToList();
+        Assert.All(epochs, m => Assert.True(File.Exists(Path.Combine(output, "epoch-01-int8.pnm"))));
+        Assert.Contains(epochs, m => m.Description == ModelFile.Read(Path.Combine(output, "best-float32.pnm")).Description);
+
         // Per-segment batches: the loss over two halves of the split, weighted by their sizes, is the loss over all.
         TrainingSplit validation = TrainingData.LoadValidation(dataset);
         Model best = ModelFile.Read(Path.Combine(output, "best-float32.pnm"));

@@ -30,6 +30,12 @@ public sealed record TrainingOptions
 
     /// <summary>A model file whose weights start a new run (fine-tuning); ignored when the run resumes a checkpoint.</summary>
     public string? InitialModel { get; init; }
+
+    /// <summary>
+    /// Extra weight of over-attenuated gains in the training loss (see <see cref="PercepNetLoss"/>); 0 is SPEC §7's loss.
+    /// The validation loss is always SPEC §7's, so that runs stay comparable.
+    /// </summary>
+    public double OverAttenuationWeight { get; init; }
 }
 
 /// <summary>The run's position, saved with every checkpoint.</summary>
@@ -118,7 +124,7 @@ public sealed class Trainer(TrainingOptions options)
                     var (x, g, s, m) = Batch(train, order, batch * options.BatchSize, Math.Min(options.BatchSize, train.Segments));
                     optimizer.ZeroGrad();
                     var (pg, ps) = model.forward(x);
-                    Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m);
+                    Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m, options.OverAttenuationWeight);
                     l.backward();
                     optimizer.Step();
                     loss = l.item<float>();
@@ -252,6 +258,7 @@ public sealed class Trainer(TrainingOptions options)
             $"preset {options.Shape.Preset}; dataset {manifest.Hours:F2} h, seed {manifest.Seed}, strengths {manifest.StrengthRule}; "
             + $"Adam lr {options.LearningRate} decay {options.LearningRateDecay}, batch {options.BatchSize}, seed {options.Seed}; "
             + $"{(options.InitialModel is null ? "" : "started from " + System.IO.Path.GetFileName(options.InitialModel) + "; ")}"
+            + $"{(options.OverAttenuationWeight > 0 ? $"over-attenuation weight {options.OverAttenuationWeight}; " : "")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
         ModelParameters parameters = model.Export();
         ModelFile.Write(Path(prefix + "-float32.pnm"), new Model(parameters, Quantisation.Float32, description));

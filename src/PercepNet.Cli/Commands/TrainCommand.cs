@@ -15,7 +15,7 @@ internal static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet dataset build'.", Required = true };
         var preset = new Option<string>("--preset") { Description = "paper, medium or small.", DefaultValueFactory = _ => "medium" };
         preset.AcceptOnlyFromAmong([.. ModelShape.Presets.Select(p => p.Preset)]);
-        var output = new Option<string>("--out", "-o") { Description = "Run folder: checkpoints, log.csv, loss.svg, best-float32.pnm, best-int8.pnm.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Run folder: checkpoints, log.csv, loss.svg, epoch-NN-{float32,int8}.pnm, best-{float32,int8}.pnm.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs over the training split.", DefaultValueFactory = _ => 100 };
         var batch = new Option<int>("--batch") { Description = "Sequences per batch.", DefaultValueFactory = _ => 32 };
         var rate = new Option<double>("--lr") { Description = "Initial learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
@@ -23,11 +23,24 @@ internal static class TrainCommand
         var minutes = new Option<double?>("--max-minutes") { Description = "Stop (with a checkpoint) after this long; rerun to resume." };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the batch order.", DefaultValueFactory = _ => 1 };
         var init = new Option<string?>("--init") { Description = "Start from this model file's weights (fine-tuning); ignored when resuming a checkpoint." };
+        var overAttenuation = new Option<double>("--over-attenuation")
+        {
+            Description = "Extra loss weight of gains below their target (speech removed); 0 is SPEC §7's loss. Validation keeps SPEC §7's loss.",
+            DefaultValueFactory = _ => 0,
+        };
+        overAttenuation.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!double.IsFinite(value) || value < 0)
+            {
+                result.AddError("--over-attenuation takes a non-negative number.");
+            }
+        });
         var command = new Command("train",
             "Train the network of SPEC §7 on a dataset: Adam, sequences of one dataset segment, validation each epoch, the best "
             + "model exported as float32 and int8 model files. Rerunning with the same --out resumes from the last checkpoint.")
         {
-            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init,
+            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init, overAttenuation,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -43,6 +56,7 @@ internal static class TrainCommand
                 MaxMinutes = parse.GetValue(minutes) ?? double.PositiveInfinity,
                 Seed = parse.GetValue(seed),
                 InitialModel = parse.GetValue(init),
+                OverAttenuationWeight = parse.GetValue(overAttenuation),
             };
             TrainingState state;
             try

@@ -110,7 +110,7 @@ internal static class ModelCommand
             var model = new Model(
                 ModelParameters.Average([.. models.Select(m => m.Parameters)]),
                 parse.GetValue(averageWeights) == "float32" ? Quantisation.Float32 : Quantisation.Int8,
-                parse.GetValue(averageDescription) ?? $"average of {inputs.Length} models: " + string.Join("; ", inputs.Zip(models, (i, m) => $"{Path.GetFileName(i)} ({m.Description})")));
+                parse.GetValue(averageDescription) ?? $"average of {inputs.Length} models: " + string.Join("; ", inputs.Zip(models, (i, m) => $"{Path.GetFileName(i)} ({Shorten(m.Description)})")));
             ModelFile.Write(output, model);
             Console.WriteLine($"{output}: {model.Shape.Preset}, {model.Quantisation}, mean of {inputs.Length} models");
             return 0;
@@ -121,4 +121,7 @@ internal static class ModelCommand
         command.Subcommands.Add(average);
         return command;
     }
+
+    /// <summary>An input's description as quoted in an average's (averages of averages would otherwise nest without bound).</summary>
+    private static string Shorten(string description) => description.Length <= 400 ? description : description[..399] + "…";
 }

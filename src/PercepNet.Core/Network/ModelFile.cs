@@ -31,12 +31,20 @@ public static class ModelFile
     {
         string full = Path.GetFullPath(path);
         string temporary = full + $".{Environment.ProcessId}.tmp";
-        using (FileStream stream = File.Create(temporary))
+        try
         {
-            Write(stream, model);
-        }
+            using (FileStream stream = File.Create(temporary))
+            {
+                Write(stream, model);
+            }
 
-        File.Move(temporary, full, overwrite: true);
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary); // a refused model (e.g. a description too long) leaves nothing behind
+            throw;
+        }
     }
 
     public static void Write(Stream stream, Model model)

@@ -113,4 +113,21 @@ public class ModelFileTests
         Assert.Throws<ArgumentException>(() => ModelParameters.Average([a, ModelParameters.Random(ModelShape.Medium, 1)]));
         Assert.Throws<ArgumentException>(() => ModelParameters.Average([]));
     }
+
+    [Fact]
+    public void ARefusedModelLeavesNoFileBehind()
+    {
+        string directory = Directory.CreateTempSubdirectory("percepnet-model-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "long.pnm");
+            var model = new Model(ModelParameters.Random(ModelShape.Small, 1), Quantisation.Int8, new string('x', 70_000));
+            Assert.Throws<ArgumentException>(() => ModelFile.Write(path, model));
+            Assert.Empty(Directory.GetFiles(directory));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -55,6 +55,9 @@ public sealed class Trainer(TrainingOptions options)
 {
     private readonly Dictionary<(int Count, int Frames), float[][]> _batchBuffers = [];
 
+    /// <summary>The best validation loss is +∞ until the first epoch ends, so a run stopped before then must write it.</summary>
+    private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private string Path(string name) => System.IO.Path.Combine(options.OutputDirectory, name);
 
     public TrainingState Run(Action<TrainingProgress>? progress = null)
@@ -76,7 +79,7 @@ public sealed class Trainer(TrainingOptions options)
         var state = new TrainingState(0, 0, 0, double.PositiveInfinity, options.Shape.Preset, options.Seed);
         if (File.Exists(Path("checkpoint.json")))
         {
-            state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path("checkpoint.json")))!;
+            state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path("checkpoint.json")), StateJson)!;
             if (state.Preset != options.Shape.Preset)
             {
                 throw new InvalidOperationException($"{Path("checkpoint.json")}: checkpoint of preset {state.Preset}, not {options.Shape.Preset}");
@@ -245,7 +248,7 @@ public sealed class Trainer(TrainingOptions options)
             optimizer.Save(writer);
         }
 
-        File.WriteAllText(Path("checkpoint.json.tmp"), JsonSerializer.Serialize(state));
+        File.WriteAllText(Path("checkpoint.json.tmp"), JsonSerializer.Serialize(state, StateJson));
         foreach (string name in new[] { "checkpoint.model", "checkpoint.optimizer", "checkpoint.json" })
         {
             File.Move(Path(name + ".tmp"), Path(name), overwrite: true);

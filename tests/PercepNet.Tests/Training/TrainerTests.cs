@@ -120,6 +120,7 @@ public sealed class TrainerTests : IDisposable
         string dataset = WriteSyntheticDataset(Path.Combine(_root, "data"), trainSegments: 24, validSegments: 4, frames: 60);
         string straight = Path.Combine(_root, "straight"), interrupted = Path.Combine(_root, "interrupted");
         new Trainer(Options(dataset, straight, 14)).Run();
+        new Trainer(Options(dataset, interrupted, 1)).Run(); // stopped inside the first epoch: no validation loss yet
         new Trainer(Options(dataset, interrupted, 7)).Run();
         new Trainer(Options(dataset, interrupted, 14)).Run();
         var a = TrainLosses(straight);

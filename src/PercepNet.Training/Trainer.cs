@@ -142,12 +142,14 @@ public sealed class Trainer(TrainingOptions options)
 
             double validationLoss = Evaluate(model, validation);
             Log(state.Step, epoch, double.NaN, validationLoss, double.NaN, double.NaN);
-            ExportModels(model, manifest, state, validationLoss, string.Create(CultureInfo.InvariantCulture, $"epoch-{epoch + 1:D2}"));
-            if (validationLoss < state.BestValidationLoss)
+            string epochName = string.Create(CultureInfo.InvariantCulture, $"epoch-{epoch + 1:D2}");
+            bool best = validationLoss < state.BestValidationLoss;
+            if (best)
             {
                 state = state with { BestValidationLoss = validationLoss };
-                ExportModels(model, manifest, state, validationLoss, "best");
             }
+
+            ExportModels(model, manifest, state, validationLoss, best ? [epochName, "best"] : [epochName]);
 
             state = state with { Epoch = epoch + 1, BatchInEpoch = 0 };
             Save(model, optimizer, state);
@@ -255,7 +257,8 @@ public sealed class Trainer(TrainingOptions options)
         }
     }
 
-    private void ExportModels(PercepNetTorchModel model, Data.DatasetManifest manifest, TrainingState state, double validationLoss, string prefix)
+    /// <summary>Writes the model as NAME-float32.pnm and NAME-int8.pnm for each name (exported from torch once).</summary>
+    private void ExportModels(PercepNetTorchModel model, Data.DatasetManifest manifest, TrainingState state, double validationLoss, params string[] names)
     {
         string description = string.Create(CultureInfo.InvariantCulture,
             $"preset {options.Shape.Preset}; dataset {manifest.Hours:F2} h, seed {manifest.Seed}, strengths {manifest.StrengthRule}; "
@@ -264,8 +267,11 @@ public sealed class Trainer(TrainingOptions options)
             + $"{(options.OverAttenuationWeight > 0 ? $"over-attenuation weight {options.OverAttenuationWeight}; " : "")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
         ModelParameters parameters = model.Export();
-        ModelFile.Write(Path(prefix + "-float32.pnm"), new Model(parameters, Quantisation.Float32, description));
-        ModelFile.Write(Path(prefix + "-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
+        foreach (string name in names)
+        {
+            ModelFile.Write(Path(name + "-float32.pnm"), new Model(parameters, Quantisation.Float32, description));
+            ModelFile.Write(Path(name + "-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
+        }
     }
 
     private void Log(long step, int epoch, double loss, double? validation, double lr, double framesPerSecond)

@@ -15,21 +15,8 @@ internal sealed class RuntimeOptions
 
     public RuntimeOptions()
     {
-        _attenuation.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<float?>() is float value && (float.IsNaN(value) || value < 0))
-            {
-                result.AddError("--atten-lim-db takes a non-negative number of dB.");
-            }
-        });
-        _postfilterBeta.Validators.Add(result =>
-        {
-            float value = result.GetValueOrDefault<float>();
-            if (!float.IsFinite(value) || value < 0)
-            {
-                result.AddError("--postfilter-beta takes a non-negative number.");
-            }
-        });
+        OptionValidation.RequireNonNegative(_attenuation, "number of dB", allowInfinity: true);
+        OptionValidation.RequireNonNegative(_postfilterBeta);
     }
 
     public void AddTo(Command command)

@@ -28,14 +28,7 @@ internal static class TrainCommand
             Description = "Extra loss weight of gains below their target (speech removed); 0 is SPEC §7's loss. Validation keeps SPEC §7's loss.",
             DefaultValueFactory = _ => 0,
         };
-        overAttenuation.Validators.Add(result =>
-        {
-            double value = result.GetValueOrDefault<double>();
-            if (!double.IsFinite(value) || value < 0)
-            {
-                result.AddError("--over-attenuation takes a non-negative number.");
-            }
-        });
+        OptionValidation.RequireNonNegative(overAttenuation);
         var command = new Command("train",
             "Train the network of SPEC §7 on a dataset: Adam, sequences of one dataset segment, validation each epoch, the best "
             + "model exported as float32 and int8 model files. Rerunning with the same --out resumes from the last checkpoint.")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
 using PercepNet.Features;
@@ -62,8 +63,32 @@ public sealed record DatasetManifest
             throw new FileNotFoundException($"{path}: no dataset manifest (build one with 'percepnet dataset build')");
         }
 
-        return JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(path), Json)
+        string text = File.ReadAllText(path);
+        DatasetManifest manifest = JsonSerializer.Deserialize<DatasetManifest>(text, Json)
             ?? throw new InvalidDataException($"{path}: empty manifest");
+        return manifest with { Recipe = WithoutLaterKnobs(manifest.Recipe, JsonNode.Parse(text)?["recipe"] as JsonObject) };
+    }
+
+    /// <summary>
+    /// A manifest written before a recipe knob existed was built without it: a knob missing from the stored recipe is
+    /// 0 (off), not today's default, so that its segments are regenerated as they were built.
+    /// </summary>
+    private static MixtureRecipe WithoutLaterKnobs(MixtureRecipe recipe, JsonObject? stored)
+    {
+        if (stored is null)
+        {
+            return recipe;
+        }
+
+        bool Has(string name) => stored.ContainsKey(JsonNamingPolicy.CamelCase.ConvertName(name));
+        return recipe with
+        {
+            SpeedPerturbationFraction = Has(nameof(MixtureRecipe.SpeedPerturbationFraction)) ? recipe.SpeedPerturbationFraction : 0,
+            HallFraction = Has(nameof(MixtureRecipe.HallFraction)) ? recipe.HallFraction : 0,
+            SyntheticNoiseFraction = Has(nameof(MixtureRecipe.SyntheticNoiseFraction)) ? recipe.SyntheticNoiseFraction : 0,
+            BabbleFraction = Has(nameof(MixtureRecipe.BabbleFraction)) ? recipe.BabbleFraction : 0,
+            NoiseModulationFraction = Has(nameof(MixtureRecipe.NoiseModulationFraction)) ? recipe.NoiseModulationFraction : 0,
+        };
     }
 }
 

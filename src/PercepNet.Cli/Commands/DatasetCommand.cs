@@ -32,13 +32,16 @@ internal static class DatasetCommand
         strength.AcceptOnlyFromAmong("coherence", "least-squares");
         var speed = new Option<double>("--speed-perturbation") { Description = "Fraction of utterances played up to 15 % faster or slower (0 for the recipe before 2026-11-26).", DefaultValueFactory = _ => new MixtureRecipe().SpeedPerturbationFraction };
         var halls = new Option<double>("--halls") { Description = "Fraction of simulated rooms that are halls with RT60 from 1 to 4 s (0 for the recipe before session 4).", DefaultValueFactory = _ => new MixtureRecipe().HallFraction };
+        var synthetic = new Option<double>("--synthetic-noise") { Description = "Fraction of noise layers that are synthetic: coloured Gaussian noise or machine hum (0 for the recipe before session 6).", DefaultValueFactory = _ => new MixtureRecipe().SyntheticNoiseFraction };
+        var babble = new Option<double>("--babble") { Description = "Fraction of noise layers that are babble of 3-8 talkers of the split's speech (0 for the recipe before session 6).", DefaultValueFactory = _ => new MixtureRecipe().BabbleFraction };
+        var modulation = new Option<double>("--noise-modulation") { Description = "Fraction of noise layers whose level wanders by up to 3-20 dB (0 for the recipe before session 6).", DefaultValueFactory = _ => new MixtureRecipe().NoiseModulationFraction };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("build",
             "Mix clean speech with noise and reverberation (SPEC §9), compute the 70 features and the targets with the "
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -54,19 +57,25 @@ internal static class DatasetCommand
                 throw new UsageException($"{dataDirectory}: data folder not found");
             }
 
-            double speedFraction = parse.GetValue(speed);
-            if (!(speedFraction >= 0 && speedFraction <= 1))
+            double Fraction(Option<double> option)
             {
-                throw new UsageException("--speed-perturbation must be a fraction from 0 to 1");
+                double value = parse.GetValue(option);
+                return value is >= 0 and <= 1 ? value : throw new UsageException($"{option.Name} must be a fraction from 0 to 1");
             }
 
-            double hallFraction = parse.GetValue(halls);
-            if (!(hallFraction >= 0 && hallFraction <= 1))
+            var recipe = new MixtureRecipe
             {
-                throw new UsageException("--halls must be a fraction from 0 to 1");
+                SpeedPerturbationFraction = Fraction(speed),
+                HallFraction = Fraction(halls),
+                SyntheticNoiseFraction = Fraction(synthetic),
+                BabbleFraction = Fraction(babble),
+                NoiseModulationFraction = Fraction(modulation),
+            };
+            if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)
+            {
+                throw new UsageException("--synthetic-noise and --babble together must not exceed 1");
             }
 
-            var recipe = new MixtureRecipe { SpeedPerturbationFraction = speedFraction, HallFraction = hallFraction };
             var options = new DatasetOptions
             {
                 DataDirectory = dataDirectory,

@@ -8,7 +8,8 @@ namespace PercepNet.Data.Mixing;
 /// Makes the training mixtures of SPEC §9 from a catalog's clips, each segment entirely determined by (seed, split,
 /// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), half of them played up to 15 %
 /// faster or slower, random second-order filters
-/// on speech and on noise, one to three noise recordings at an SNR from −5 to 45 dB (most mass in 0–20 dB), some
+/// on speech and on noise, one to three noise layers (recordings, synthetic noise or babble, some with a wandering
+/// level) at an SNR from −5 to 45 dB (most mass in 0–20 dB), some
 /// speech-only and noise-only segments, random low-pass, occasional clipping, and reverberation from the image-source
 /// simulator or a real response, where the target keeps the direct path and early reflections only.
 /// </summary>
@@ -76,23 +77,18 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
             int count = random.NextDouble() < 0.7 ? 1 : random.NextDouble() < 0.67 ? 2 : 3;
             for (int i = 0; i < count; i++)
             {
-                NoiseClip clip = noise[random.Next(noise.Count)];
-                float[]? audio = catalog.Audio48k(clip.Path);
-                if (audio is null || audio.Length == 0)
+                float[]? part = NoiseLayer(random, length, noiseUsed);
+                if (part is null)
                 {
                     continue;
                 }
 
-                noiseUsed.Add(DatasetSplit.Relative(catalog, clip.Path));
-                int offset = random.Next(audio.Length);
-                float gain = (float)Math.Pow(10, -12 * random.NextDouble() / 20);
-                var part = new float[length];
-                for (int n = 0; n < length; n++)
+                RandomBiquad(random).Apply(part);
+                if (Recipe.NoiseModulationFraction > 0 && random.NextDouble() < Recipe.NoiseModulationFraction)
                 {
-                    part[n] = gain * audio[(offset + n) % audio.Length];
+                    SyntheticNoise.Modulate(random, part, 3 + (17 * random.NextDouble()));
                 }
 
-                RandomBiquad(random).Apply(part);
                 for (int n = 0; n < length; n++)
                 {
                     noiseSum[n] += part[n];
@@ -172,6 +168,119 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
         var info = new MixtureInfo(speechUsed, noiseUsed, snr, hasSpeech, noiseUsed.Count > 0, room, rt60, lowPass,
             hasSpeech ? Math.Min(bandwidth, lowPass) : 0, clipped);
         return new Mixture(noisy, target, info);
+    }
+
+    /// <summary>
+    /// One noise layer at a random gain (0 to −12 dB): a recording from a random offset (looped), or, in the recipe's
+    /// shares, synthetic noise or babble; its name goes into <paramref name="used"/>. Null when the recording cannot be
+    /// read.
+    /// </summary>
+    private float[]? NoiseLayer(Random random, int length, List<string> used)
+    {
+        double kind = Recipe.SyntheticNoiseFraction + Recipe.BabbleFraction > 0 ? random.NextDouble() : 1;
+        float[] part;
+        if (kind < Recipe.SyntheticNoiseFraction)
+        {
+            part = Synthetic(random, length, used);
+        }
+        else if (kind < Recipe.SyntheticNoiseFraction + Recipe.BabbleFraction && speech.Count > 0)
+        {
+            part = Babble(random, length, used);
+        }
+        else
+        {
+            NoiseClip clip = noise[random.Next(noise.Count)];
+            float[]? audio = catalog.Audio48k(clip.Path);
+            if (audio is null || audio.Length == 0)
+            {
+                return null;
+            }
+
+            used.Add(DatasetSplit.Relative(catalog, clip.Path));
+            int offset = random.Next(audio.Length);
+            part = new float[length];
+            for (int n = 0; n < length; n++)
+            {
+                part[n] = audio[(offset + n) % audio.Length];
+            }
+        }
+
+        float gain = (float)Math.Pow(10, -12 * random.NextDouble() / 20);
+        for (int n = 0; n < length; n++)
+        {
+            part[n] *= gain;
+        }
+
+        return part;
+    }
+
+    /// <summary>Coloured Gaussian noise, or machine hum over a coloured floor 10–25 dB below it, at −26 dBFS RMS.</summary>
+    private static float[] Synthetic(Random random, int length, List<string> used)
+    {
+        double slope = -7 + (10 * random.NextDouble());
+        float[] part = SyntheticNoise.Coloured(random, length, slope);
+        string name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"synthetic: {slope:F1} dB/octave");
+        if (random.NextDouble() < 1.0 / 3)
+        {
+            double f0 = random.NextDouble() < 0.3 ? (random.NextDouble() < 0.5 ? 50 : 60) * (1 + random.Next(2))
+                : 80 * Math.Pow(1000 / 80.0, random.NextDouble());
+            int harmonics = 1 + random.Next(20);
+            float[] hum = SyntheticNoise.Hum(random, length, f0, harmonics, 0.5 + (1.5 * random.NextDouble()));
+            float floor = (float)Math.Pow(10, -(10 + (15 * random.NextDouble())) / 20);
+            for (int n = 0; n < length; n++)
+            {
+                part[n] = hum[n] + (floor * part[n]);
+            }
+
+            name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"synthetic: hum {f0:F0} Hz × {harmonics}");
+        }
+
+        SyntheticNoise.NormaliseRms(part);
+        for (int n = 0; n < length; n++)
+        {
+            part[n] *= 0.05f;
+        }
+
+        used.Add(name);
+        return part;
+    }
+
+    /// <summary>3–8 talkers of the split's speech, each a stream of utterances from a random point, at ±6 dB; −26 dBFS RMS.</summary>
+    private float[] Babble(Random random, int length, List<string> used)
+    {
+        var part = new float[length];
+        int talkers = 3 + random.Next(6);
+        for (int t = 0; t < talkers; t++)
+        {
+            float gain = (float)Math.Pow(10, (-6 + (12 * random.NextDouble())) / 20);
+            int position = -random.Next(2 * Rate);
+            for (int attempts = 0; position < length && attempts < 50; attempts++)
+            {
+                float[]? samples = catalog.Audio48k(speech[random.Next(speech.Count)].Path);
+                if (samples is null || samples.Length == 0)
+                {
+                    continue;
+                }
+
+                float[] talker = (float[])samples.Clone();
+                SyntheticNoise.NormaliseRms(talker);
+                for (int i = Math.Max(0, -position); i < talker.Length && position + i < length; i++)
+                {
+                    part[position + i] += gain * talker[i];
+                }
+
+                position += talker.Length;
+            }
+        }
+
+        SyntheticNoise.NormaliseRms(part);
+        for (int n = 0; n < length; n++)
+        {
+            part[n] *= 0.05f;
+        }
+
+        used.Add($"babble: {talkers} talkers");
+        return part;
     }
 
     /// <summary>A seed for (seed, split, index) that is the same on every run and machine.</summary>

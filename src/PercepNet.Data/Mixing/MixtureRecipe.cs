@@ -36,6 +36,25 @@ public sealed record MixtureRecipe
     /// <summary>The largest speed factor of <see cref="SpeedPerturbationFraction"/> (1.15: about ±2.4 semitones).</summary>
     public double MaxSpeedFactor { get; init; } = 1.15;
 
+    /// <summary>
+    /// Of the noise layers, the fraction that are synthetic instead of a recording: Gaussian noise with a spectral slope
+    /// from −7 to +3 dB per octave, or (a third of them) machine hum over a quieter coloured floor. 0 reproduces the
+    /// recipe before session 6.
+    /// </summary>
+    public double SyntheticNoiseFraction { get; init; } = 0.15;
+
+    /// <summary>
+    /// Of the noise layers, the fraction that are babble: 3–8 talkers of the split's own speech, summed (the cafés,
+    /// stations and trains of real life). 0 reproduces the recipe before session 6.
+    /// </summary>
+    public double BabbleFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// Of the noise layers, the fraction whose level wanders: a smooth random trajectory up to 3–20 dB deep with knots
+    /// every 0.3–2 s (recordings are otherwise played at a constant gain). 0 reproduces the recipe before session 6.
+    /// </summary>
+    public double NoiseModulationFraction { get; init; } = 0.25;
+
     public double SpeechOnlyFraction { get; init; } = 0.08;
 
     public double NoiseOnlyFraction { get; init; } = 0.04;

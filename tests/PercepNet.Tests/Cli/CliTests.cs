@@ -104,6 +104,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void DatasetBuildRefusesRecipeFractionsOutOfRange()
+    {
+        string data = Directory.CreateDirectory(PathOf("data")).FullName;
+        var babble = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--babble", "1.5");
+        Assert.Equal(2, babble.Code);
+        Assert.Contains("--babble must be a fraction from 0 to 1", babble.Error);
+        var both = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--synthetic-noise", "0.6", "--babble", "0.6");
+        Assert.Equal(2, both.Code);
+        Assert.Contains("must not exceed 1", both.Error);
+        Assert.False(Directory.Exists(PathOf("ds")));
+    }
+
+    [Fact]
     public void ModelConvertQuantisesAndRelabels()
     {
         string source = PathOf("random.pnm"), converted = PathOf("int8.pnm");

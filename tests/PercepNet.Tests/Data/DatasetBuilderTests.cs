@@ -130,6 +130,57 @@ public sealed class DatasetBuilderTests : IDisposable
     }
 
     [Fact]
+    public void SyntheticAndBabbleLayersTakeTheirShareAndOffMeansRecordingsOnly()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var recipe = new MixtureRecipe { SegmentSeconds = 1, ReverbFraction = 0, SpeechOnlyFraction = 0, NoiseOnlyFraction = 0 };
+        var recordingsOnly = recipe with { SyntheticNoiseFraction = 0, BabbleFraction = 0, NoiseModulationFraction = 0 };
+        var layers = new List<string>();
+        var off = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recordingsOnly);
+        for (int i = 0; i < 20; i++)
+        {
+            layers.AddRange(off.Generate(3, 0, i).Info.Noise);
+        }
+
+        Assert.All(layers, name => Assert.StartsWith("noise/", name));
+
+        var all = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { SyntheticNoiseFraction = 0.5, BabbleFraction = 0.5 });
+        layers.Clear();
+        for (int i = 0; i < 30; i++)
+        {
+            Mixture mixture = all.Generate(3, 0, i);
+            Assert.All(mixture.Noisy, v => Assert.True(float.IsFinite(v)));
+            layers.AddRange(mixture.Info.Noise);
+        }
+
+        Assert.All(layers, name => Assert.True(name.StartsWith("synthetic: ", StringComparison.Ordinal) || name.StartsWith("babble: ", StringComparison.Ordinal), name));
+        int synthetic = layers.Count(name => name.StartsWith("synthetic: ", StringComparison.Ordinal));
+        Assert.InRange(synthetic, layers.Count * 0.25, layers.Count * 0.75);
+    }
+
+    [Fact]
+    public void AManifestWrittenBeforeARecipeKnobExistedReadsItAsOff()
+    {
+        Build("old", 2);
+        string path = Path.Combine(_root, "old", "manifest.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        var stored = json["recipe"]!.AsObject();
+        foreach (string knob in new[] { "hallFraction", "syntheticNoiseFraction", "babbleFraction", "noiseModulationFraction" })
+        {
+            Assert.True(stored.Remove(knob), knob);
+        }
+
+        File.WriteAllText(path, json.ToJsonString());
+        MixtureRecipe recipe = DatasetManifest.Read(Path.Combine(_root, "old")).Recipe;
+        Assert.Equal(0, recipe.HallFraction);
+        Assert.Equal(0, recipe.SyntheticNoiseFraction);
+        Assert.Equal(0, recipe.BabbleFraction);
+        Assert.Equal(0, recipe.NoiseModulationFraction);
+        Assert.Equal(new MixtureRecipe().SpeedPerturbationFraction, recipe.SpeedPerturbationFraction);
+    }
+
+    [Fact]
     public void ShardFeaturesEqualTheInferenceExtractorOnTheSameAudio()
     {
         DatasetManifest manifest = Build("features", 4);

@@ -80,6 +80,11 @@ public static class RoomSimulator
 
         AddTail(h, (distance / SpeedOfSound) + ImageSeconds, room.Rt60, sampleRate, random);
         CalibrateDecay(h, (int)(distance / SpeedOfSound * sampleRate), room.Rt60, sampleRate);
+        if (!h.All(double.IsFinite))
+        {
+            throw new InvalidOperationException($"Room response not finite: {room}, source {source}, microphone {microphone}.");
+        }
+
         double direct = 1 / (4 * Math.PI * Math.Max(distance, 0.1));
         var result = new float[length];
         for (int i = 0; i < length; i++)
@@ -96,14 +101,17 @@ public static class RoomSimulator
 
     /// <summary>
     /// Eyring's formula is a statistical estimate; small or absorbent rooms simulated by images decay a little slower.
-    /// A gentle exponential envelope after the direct sound corrects the decay until the Schroeder T20 matches.
+    /// A gentle exponential envelope after the direct sound corrects the decay until the Schroeder T20 matches. Where
+    /// the T20 is more than a factor 3 off, it is not the room's decay but the direct sound's (a close microphone in a
+    /// large absorbent room, whose energy decay curve falls 20 dB within the direct impulse): correcting towards it
+    /// would grow the tail without bound, so the response keeps Eyring's decay.
     /// </summary>
     private static void CalibrateDecay(double[] h, int directSample, double rt60, int sampleRate)
     {
         for (int iteration = 0; iteration < 4; iteration++)
         {
             double measured = SchroederT20(h, sampleRate);
-            if (!double.IsFinite(measured) || Math.Abs(measured - rt60) < 0.02 * rt60)
+            if (!(measured >= rt60 / 3 && measured <= 3 * rt60) || Math.Abs(measured - rt60) < 0.02 * rt60)
             {
                 return;
             }

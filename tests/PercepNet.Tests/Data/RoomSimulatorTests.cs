@@ -40,6 +40,25 @@ public class RoomSimulatorTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(9.0884, 7.2606, 1.3194, 9.0966, 7.0801, 1.5060)]
+    [InlineData(7.9244, 4.4429, 1.5310, 7.2908, 4.6309, 1.5669)]
+    [InlineData(2.7610, 4.2579, 1.5656, 3.1402, 4.2739, 1.3384)]
+    public void ACloseMicrophoneInALargeAbsorbentRoomGivesAFiniteDecayingResponse(double sx, double sy, double sz, double mx, double my, double mz)
+    {
+        // Geometries drawn by the dataset recipe (RT60 0.1 s in 338 m³) whose whole-response T20 fell inside the
+        // direct impulse: the decay correction then grew without bound and the response became infinite. Now the
+        // response keeps Eyring's decay: finite, nothing louder than the direct sound, and a short tail.
+        var room = new ShoeboxRoom(11.7, 8.5, 3.4, 0.1005);
+        float[] h = RoomSimulator.ImpulseResponse(room, new Point3(sx, sy, sz), new Point3(mx, my, mz), 48000, new Random(1));
+        Assert.All(h, v => Assert.True(float.IsFinite(v)));
+        int direct = (int)RoomSimulator.DirectDelay(new Point3(sx, sy, sz), new Point3(mx, my, mz), 48000);
+        Assert.InRange(h.Max(MathF.Abs), 0.6, 1.1); // a fractionally delayed unit impulse peaks at 0.64–1
+        Assert.True(h.Skip(direct + 32).Max(MathF.Abs) < 1, "nothing after the direct sound is louder than it");
+        double tail = RoomSimulator.SchroederT20([.. h.Skip(direct + 32).Select(v => (double)v)], 48000);
+        Assert.InRange(tail, 0.05, 0.5);
+    }
+
+    [Theory]
     [InlineData(0.15, 4.0, 3.5, 2.6, 1.0)]
     [InlineData(0.3, 6.0, 4.5, 3.0, 2.0)]
     [InlineData(0.6, 8.0, 6.0, 3.2, 3.0)]

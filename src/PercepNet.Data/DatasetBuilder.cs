@@ -63,10 +63,10 @@ public sealed record DatasetManifest
             throw new FileNotFoundException($"{path}: no dataset manifest (build one with 'percepnet dataset build')");
         }
 
-        string text = File.ReadAllText(path);
-        DatasetManifest manifest = JsonSerializer.Deserialize<DatasetManifest>(text, Json)
+        JsonNode? root = JsonNode.Parse(File.ReadAllText(path));
+        DatasetManifest manifest = root?.Deserialize<DatasetManifest>(Json)
             ?? throw new InvalidDataException($"{path}: empty manifest");
-        return manifest with { Recipe = WithoutLaterKnobs(manifest.Recipe, JsonNode.Parse(text)?["recipe"] as JsonObject) };
+        return manifest with { Recipe = WithoutLaterKnobs(manifest.Recipe, root["recipe"] as JsonObject) };
     }
 
     /// <summary>
@@ -80,14 +80,14 @@ public sealed record DatasetManifest
             return recipe;
         }
 
-        bool Has(string name) => stored.ContainsKey(JsonNamingPolicy.CamelCase.ConvertName(name));
+        double Stored(string name, double value) => stored.ContainsKey(JsonNamingPolicy.CamelCase.ConvertName(name)) ? value : 0;
         return recipe with
         {
-            SpeedPerturbationFraction = Has(nameof(MixtureRecipe.SpeedPerturbationFraction)) ? recipe.SpeedPerturbationFraction : 0,
-            HallFraction = Has(nameof(MixtureRecipe.HallFraction)) ? recipe.HallFraction : 0,
-            SyntheticNoiseFraction = Has(nameof(MixtureRecipe.SyntheticNoiseFraction)) ? recipe.SyntheticNoiseFraction : 0,
-            BabbleFraction = Has(nameof(MixtureRecipe.BabbleFraction)) ? recipe.BabbleFraction : 0,
-            NoiseModulationFraction = Has(nameof(MixtureRecipe.NoiseModulationFraction)) ? recipe.NoiseModulationFraction : 0,
+            SpeedPerturbationFraction = Stored(nameof(MixtureRecipe.SpeedPerturbationFraction), recipe.SpeedPerturbationFraction),
+            HallFraction = Stored(nameof(MixtureRecipe.HallFraction), recipe.HallFraction),
+            SyntheticNoiseFraction = Stored(nameof(MixtureRecipe.SyntheticNoiseFraction), recipe.SyntheticNoiseFraction),
+            BabbleFraction = Stored(nameof(MixtureRecipe.BabbleFraction), recipe.BabbleFraction),
+            NoiseModulationFraction = Stored(nameof(MixtureRecipe.NoiseModulationFraction), recipe.NoiseModulationFraction),
         };
     }
 }

@@ -214,7 +214,7 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
         return part;
     }
 
-    /// <summary>Coloured Gaussian noise, or machine hum over a coloured floor 10–25 dB below it, at −26 dBFS RMS.</summary>
+    /// <summary>Coloured Gaussian noise, or machine hum over a coloured floor 10–25 dB below it.</summary>
     private static float[] Synthetic(Random random, int length, List<string> used)
     {
         double slope = -7 + (10 * random.NextDouble());
@@ -235,17 +235,12 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
             name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"synthetic: hum {f0:F0} Hz × {harmonics}");
         }
 
-        SyntheticNoise.NormaliseRms(part);
-        for (int n = 0; n < length; n++)
-        {
-            part[n] *= 0.05f;
-        }
-
+        ToLayerLevel(part);
         used.Add(name);
         return part;
     }
 
-    /// <summary>3–8 talkers of the split's speech, each a stream of utterances from a random point, at ±6 dB; −26 dBFS RMS.</summary>
+    /// <summary>3–8 talkers of the split's speech, each a stream of utterances from a random point, at ±6 dB.</summary>
     private float[] Babble(Random random, int length, List<string> used)
     {
         var part = new float[length];
@@ -262,25 +257,29 @@ public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Speech
                     continue;
                 }
 
-                float[] talker = (float[])samples.Clone();
-                SyntheticNoise.NormaliseRms(talker);
-                for (int i = Math.Max(0, -position); i < talker.Length && position + i < length; i++)
+                float unit = SyntheticNoise.UnitRmsGain(samples);
+                for (int i = Math.Max(0, -position); i < samples.Length && position + i < length; i++)
                 {
-                    part[position + i] += gain * talker[i];
+                    part[position + i] += gain * (samples[i] * unit);
                 }
 
-                position += talker.Length;
+                position += samples.Length;
             }
         }
 
+        ToLayerLevel(part);
+        used.Add($"babble: {talkers} talkers");
+        return part;
+    }
+
+    /// <summary>Synthetic and babble layers at −26 dBFS RMS, about where the recordings lie.</summary>
+    private static void ToLayerLevel(float[] part)
+    {
         SyntheticNoise.NormaliseRms(part);
-        for (int n = 0; n < length; n++)
+        for (int n = 0; n < part.Length; n++)
         {
             part[n] *= 0.05f;
         }
-
-        used.Add($"babble: {talkers} talkers");
-        return part;
     }
 
     /// <summary>A seed for (seed, split, index) that is the same on every run and machine.</summary>

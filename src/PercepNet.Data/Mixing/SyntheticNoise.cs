@@ -69,6 +69,13 @@ public static class SyntheticNoise
         var hum = new float[length];
         double wander = 0.003 * ((2 * random.NextDouble()) - 1);
         double wanderRate = 0.05 + (0.25 * random.NextDouble());
+        // The wander is common to all harmonics: computed once per sample, not once per harmonic.
+        var drift = new double[length];
+        for (int n = 0; n < length; n++)
+        {
+            drift[n] = 1 + (wander * Math.Sin(2 * Math.PI * wanderRate * n / Rate));
+        }
+
         for (int k = 1; k <= harmonics && k * fundamentalHz * (1 + Math.Abs(wander)) < 0.45 * Rate; k++)
         {
             double amplitude = Math.Pow(k, -rolloff);
@@ -76,8 +83,7 @@ public static class SyntheticNoise
             double step = 2 * Math.PI * k * fundamentalHz / Rate;
             for (int n = 0; n < length; n++)
             {
-                double drift = 1 + (wander * Math.Sin(2 * Math.PI * wanderRate * n / Rate));
-                phase += step * drift;
+                phase += step * drift[n];
                 hum[n] += (float)(amplitude * Math.Sin(phase));
             }
         }
@@ -113,20 +119,26 @@ public static class SyntheticNoise
     /// <summary>Scales <paramref name="x"/> to unit RMS (left alone when silent).</summary>
     public static void NormaliseRms(float[] x)
     {
+        float gain = UnitRmsGain(x);
+        if (gain != 1f)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] *= gain;
+            }
+        }
+    }
+
+    /// <summary>The gain that brings <paramref name="x"/> to unit RMS (1 when silent).</summary>
+    public static float UnitRmsGain(ReadOnlySpan<float> x)
+    {
         double power = 0;
         foreach (float v in x)
         {
             power += (double)v * v;
         }
 
-        if (power > 0)
-        {
-            float gain = (float)Math.Sqrt(x.Length / power);
-            for (int i = 0; i < x.Length; i++)
-            {
-                x[i] *= gain;
-            }
-        }
+        return power > 0 ? (float)Math.Sqrt(x.Length / power) : 1f;
     }
 
     private static float Gaussian(Random random)

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The ceiling of the signal chain on the development set: oracle gains from the clean references, scored like a model.
+
+    scripts/devset-oracle.py [--work DIR] [--data DATA] [--percepnet CLI]
+
+For each oracle condition, runs `percepnet oracle` on every devset file (ideal values computed from its clean
+reference, as in docs/ORACLES.md), scores the outputs with `percepnet eval` (DNSMOS included) and prints the means
+for the dry and the reverberant utterances. This is an upper bound for any network driving the chain, not a model
+and not a selection criterion: nothing is tuned on it. Results are cached per condition in DIR (delete DIR/LABEL.csv
+to score a condition again). About 2 minutes per condition on 2 cores.
+"""
+import argparse
+import csv
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONDITIONS = [
+    ("bands", ["-m", "bands"]),
+    ("bands+comb+postfilter, noisy pitch, least-squares r (the network's targets)",
+     ["-m", "bands+comb+postfilter", "--pitch", "noisy", "--strength", "least-squares"]),
+    ("magnitude (clean magnitude of every bin)", ["-m", "magnitude"]),
+]
+METRICS = [("stoi", "STOI", 3), ("estoi", "ESTOI", 3), ("si_sdr", "SI-SDR dB", 2), ("dnsmos_sig", "SIG", 2),
+           ("dnsmos_bak", "BAK", 2), ("dnsmos_ovrl", "OVRL", 2)]
+
+
+def run(args):
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{result.stderr}{result.stdout}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work", default="devset-oracle")
+    parser.add_argument("--data", default=os.environ.get("PERCEPNET_DATA", os.path.join(ROOT, "..", "shared", "data")))
+    parser.add_argument("--percepnet", default=os.path.join(ROOT, "src/PercepNet.Cli/bin/Release/net10.0/percepnet"),
+                        help="the CLI to run (build it with: dotnet build -c Release src/PercepNet.Cli)")
+    args = parser.parse_args()
+    devset = os.path.join(args.data, "devset")
+    manifest = {row["id"]: row for row in csv.DictReader(open(os.path.join(devset, "manifest.csv")))}
+    os.makedirs(args.work, exist_ok=True)
+
+    print("| condition | utterances | " + " | ".join(h for _, h, _ in METRICS) + " |")
+    print("|---" * (len(METRICS) + 2) + "|")
+    for index, (label, options) in enumerate(CONDITIONS):
+        table = os.path.join(args.work, f"oracle{index}.csv")
+        if not os.path.exists(table):
+            out = os.path.join(args.work, f"oracle{index}")
+            os.makedirs(out, exist_ok=True)
+            for name in sorted(manifest):
+                wav = name + ".wav"
+                run([args.percepnet, "oracle", "-c", os.path.join(devset, "clean", wav),
+                     "-n", os.path.join(devset, "noisy", wav), "-o", os.path.join(out, wav), *options])
+            run([args.percepnet, "eval", "-r", os.path.join(devset, "clean"), "-d", out,
+                 "--dnsmos-dir", os.path.join(args.data, "dnsmos"), "--csv", table])
+        rows = list(csv.DictReader(open(table)))
+        for group, dry in (("dry", True), ("reverberant", False)):
+            chosen = [r for r in rows if (manifest[r["file"].removesuffix(".wav")]["rir"] == "none") == dry]
+            cells = [f"{sum(float(r[key]) for r in chosen) / len(chosen):.{digits}f}" for key, _, digits in METRICS]
+            print(f"| {label} | {group} ({len(chosen)}) | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -35,13 +35,14 @@ internal static class DatasetCommand
         var synthetic = new Option<double>("--synthetic-noise") { Description = "Fraction of noise layers that are synthetic: coloured Gaussian noise or machine hum (0 for the recipe before session 6).", DefaultValueFactory = _ => new MixtureRecipe().SyntheticNoiseFraction };
         var babble = new Option<double>("--babble") { Description = "Fraction of noise layers that are babble of 3-8 talkers of the split's speech (0 for the recipe before session 6).", DefaultValueFactory = _ => new MixtureRecipe().BabbleFraction };
         var modulation = new Option<double>("--noise-modulation") { Description = "Fraction of noise layers whose level wanders by up to 3-20 dB (0 for the recipe before session 6).", DefaultValueFactory = _ => new MixtureRecipe().NoiseModulationFraction };
+        var early = new Option<double>("--early-reflections") { Description = "Seconds after the direct sound that a reverberant segment's target keeps (then a 10 ms fade); 0 to 0.2.", DefaultValueFactory = _ => new MixtureRecipe().EarlyReflectionSeconds };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("build",
             "Mix clean speech with noise and reverberation (SPEC §9), compute the 70 features and the targets with the "
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -70,6 +71,8 @@ internal static class DatasetCommand
                 SyntheticNoiseFraction = Fraction(synthetic),
                 BabbleFraction = Fraction(babble),
                 NoiseModulationFraction = Fraction(modulation),
+                EarlyReflectionSeconds = parse.GetValue(early) is >= 0 and <= 0.2 and var keep
+                    ? keep : throw new UsageException("--early-reflections must be from 0 to 0.2 seconds"),
             };
             if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)
             {

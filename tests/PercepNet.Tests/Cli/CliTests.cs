@@ -104,7 +104,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void DatasetBuildRefusesRecipeFractionsOutOfRange()
+    public void DatasetBuildRefusesRecipeKnobsOutOfRange()
     {
         string data = Directory.CreateDirectory(PathOf("data")).FullName;
         var babble = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--babble", "1.5");
@@ -113,6 +113,9 @@ public sealed class CliTests : IDisposable
         var both = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--synthetic-noise", "0.6", "--babble", "0.6");
         Assert.Equal(2, both.Code);
         Assert.Contains("must not exceed 1", both.Error);
+        var early = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--early-reflections", "0.5");
+        Assert.Equal(2, early.Code);
+        Assert.Contains("--early-reflections must be from 0 to 0.2 seconds", early.Error);
         Assert.False(Directory.Exists(PathOf("ds")));
     }
 

@@ -14,6 +14,7 @@ import csv
 import os
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONDITIONS = [
@@ -34,13 +35,14 @@ def run(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--work", default="devset-oracle")
+    parser.add_argument("--work", help="where outputs and per-condition CSVs go (default: a new temporary folder)")
     parser.add_argument("--data", default=os.environ.get("PERCEPNET_DATA", os.path.join(ROOT, "..", "shared", "data")))
     parser.add_argument("--percepnet", default=os.path.join(ROOT, "src/PercepNet.Cli/bin/Release/net10.0/percepnet"),
                         help="the CLI to run (build it with: dotnet build -c Release src/PercepNet.Cli)")
     args = parser.parse_args()
     devset = os.path.join(args.data, "devset")
     manifest = {row["id"]: row for row in csv.DictReader(open(os.path.join(devset, "manifest.csv")))}
+    args.work = args.work or tempfile.mkdtemp(prefix="devset-oracle-")
     os.makedirs(args.work, exist_ok=True)
 
     print("| condition | utterances | " + " | ".join(h for _, h, _ in METRICS) + " |")

@@ -58,11 +58,13 @@ internal static class DatasetCommand
                 throw new UsageException($"{dataDirectory}: data folder not found");
             }
 
-            double Fraction(Option<double> option)
+            double Within(Option<double> option, double most, string range)
             {
                 double value = parse.GetValue(option);
-                return value is >= 0 and <= 1 ? value : throw new UsageException($"{option.Name} must be a fraction from 0 to 1");
+                return value >= 0 && value <= most ? value : throw new UsageException($"{option.Name} must be {range}");
             }
+
+            double Fraction(Option<double> option) => Within(option, 1, "a fraction from 0 to 1");
 
             var recipe = new MixtureRecipe
             {
@@ -71,8 +73,7 @@ internal static class DatasetCommand
                 SyntheticNoiseFraction = Fraction(synthetic),
                 BabbleFraction = Fraction(babble),
                 NoiseModulationFraction = Fraction(modulation),
-                EarlyReflectionSeconds = parse.GetValue(early) is >= 0 and <= 0.2 and var keep
-                    ? keep : throw new UsageException("--early-reflections must be from 0 to 0.2 seconds"),
+                EarlyReflectionSeconds = Within(early, 0.2, "from 0 to 0.2 seconds"),
             };
             if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)
             {

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The ceiling of the signal chain on the development set: oracle gains from the clean references, scored like a model.
 
-    scripts/devset-oracle.py [--work DIR] [--data DATA] [--percepnet CLI]
+    scripts/devset-oracle.py [--work DIR] [--data DATA] [--lab CLI]
 
-For each oracle condition, runs `percepnet oracle` on every devset file (ideal values computed from its clean
-reference, as in docs/ORACLES.md), scores the outputs with `percepnet eval` (DNSMOS included) and prints the means
+For each oracle condition, runs `percepnet-lab oracle` on every devset file (ideal values computed from its clean
+reference, as in docs/ORACLES.md), scores the outputs with `percepnet-lab eval` (DNSMOS included) and prints the means
 for the dry and the reverberant utterances. This is an upper bound for any network driving the chain, not a model
 and not a selection criterion: nothing is tuned on it. Results are cached per condition in DIR (delete DIR/LABEL.csv
 to score a condition again). About 2 minutes per condition on 2 cores.
@@ -18,10 +18,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONDITIONS = [
-    ("bands", ["-m", "bands"]),
+    ("bands", ["--mode", "bands"]),
     ("bands+comb+postfilter, noisy pitch, least-squares r (the network's targets)",
-     ["-m", "bands+comb+postfilter", "--pitch", "noisy", "--strength", "least-squares"]),
-    ("magnitude (clean magnitude of every bin)", ["-m", "magnitude"]),
+     ["--mode", "bands+comb+postfilter", "--pitch", "noisy", "--strength", "least-squares"]),
+    ("magnitude (clean magnitude of every bin)", ["--mode", "magnitude"]),
 ]
 METRICS = [("stoi", "STOI", 3), ("estoi", "ESTOI", 3), ("si_sdr", "SI-SDR dB", 2), ("dnsmos_sig", "SIG", 2),
            ("dnsmos_bak", "BAK", 2), ("dnsmos_ovrl", "OVRL", 2)]
@@ -37,8 +37,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", help="where outputs and per-condition CSVs go (default: a new temporary folder)")
     parser.add_argument("--data", default=os.environ.get("PERCEPNET_DATA", os.path.join(ROOT, "..", "shared", "data")))
-    parser.add_argument("--percepnet", default=os.path.join(ROOT, "src/PercepNet.Cli/bin/Release/net10.0/percepnet"),
-                        help="the CLI to run (build it with: dotnet build -c Release src/PercepNet.Cli)")
+    parser.add_argument("--lab", default=os.path.join(ROOT, "src/PercepNet.Lab/bin/Release/net10.0/percepnet-lab"),
+                        help="the percepnet-lab tool to run (build it with: dotnet build -c Release src/PercepNet.Lab)")
     args = parser.parse_args()
     devset = os.path.join(args.data, "devset")
     manifest = {row["id"]: row for row in csv.DictReader(open(os.path.join(devset, "manifest.csv")))}
@@ -54,9 +54,9 @@ def main():
             os.makedirs(out, exist_ok=True)
             for name in sorted(manifest):
                 wav = name + ".wav"
-                run([args.percepnet, "oracle", "-c", os.path.join(devset, "clean", wav),
-                     "-n", os.path.join(devset, "noisy", wav), "-o", os.path.join(out, wav), *options])
-            run([args.percepnet, "eval", "-r", os.path.join(devset, "clean"), "-d", out,
+                run([args.lab, "oracle", "--clean", os.path.join(devset, "clean", wav),
+                     "--noisy", os.path.join(devset, "noisy", wav), "-o", os.path.join(out, wav), *options])
+            run([args.lab, "eval", "--reference", os.path.join(devset, "clean"), "--degraded", out,
                  "--dnsmos-dir", os.path.join(args.data, "dnsmos"), "--csv", table])
         rows = list(csv.DictReader(open(table)))
         for group, dry in (("dry", True), ("reverberant", False)):

@@ -11,8 +11,9 @@ dev=$data/devset
 model=${1:-}
 work=${2:-$(mktemp -d)}
 mkdir -p "$work"
-[ -z "${REUSE:-}" ] && dotnet build -c Release "$root/src/PercepNet.Cli" -v q -nologo > /dev/null
-percepnet="$root/src/PercepNet.Cli/bin/Release/net10.0/percepnet"
+[ -z "${REUSE:-}" ] && dotnet build -c Release "$root/src/PercepNet.Lab" -v q -nologo > /dev/null
+percepnet="$root/src/PercepNet.Cli/bin/Release/net10.0/PercepNet.Cli"
+lab="$root/src/PercepNet.Lab/bin/Release/net10.0/percepnet-lab"
 modelopt=()
 [ -n "$model" ] && modelopt=(--model "$model")
 
@@ -20,9 +21,9 @@ if [ -z "${REUSE:-}" ]; then  # REUSE=1: print the table again from WORKDIR's CS
 rm -rf "$work/den" "$work/den-clean"
 "$percepnet" denoise "$dev/noisy" -o "$work/den" "${modelopt[@]}" | tail -1 >&2
 "$percepnet" denoise "$dev/clean" -o "$work/den-clean" "${modelopt[@]}" | tail -1 >&2
-"$percepnet" eval -r "$dev/clean" -d "$work/den" --dnsmos-dir "$data/dnsmos" --csv "$work/denoised.csv" > /dev/null 2>&1
-"$percepnet" eval -r "$dev/clean" -d "$work/den-clean" --dnsmos-dir "$data/dnsmos" --csv "$work/clean-through.csv" > /dev/null 2>&1
-"$percepnet" eval -r "$dev/clean" -d "$dev/clean" --dnsmos-dir "$data/dnsmos" --csv "$work/clean.csv" > /dev/null 2>&1
+"$lab" eval --reference "$dev/clean" --degraded "$work/den" --dnsmos-dir "$data/dnsmos" --csv "$work/denoised.csv" > /dev/null 2>&1
+"$lab" eval --reference "$dev/clean" --degraded "$work/den-clean" --dnsmos-dir "$data/dnsmos" --csv "$work/clean-through.csv" > /dev/null 2>&1
+"$lab" eval --reference "$dev/clean" --degraded "$dev/clean" --dnsmos-dir "$data/dnsmos" --csv "$work/clean.csv" > /dev/null 2>&1
 fi
 
 # Means over the rows of a CSV whose id is in the chosen group; columns by header name.

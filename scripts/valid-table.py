@@ -4,9 +4,9 @@
     scripts/valid-table.py --dataset DS --work DIR [--examples N] LABEL=OPTIONS...
 
 Renders the first N segments of DS's validation split (held-out speakers and noises) once into DIR/ex with
-`percepnet dataset stats --split valid`, then for each LABEL=OPTIONS denoises them with `percepnet denoise OPTIONS`
+`percepnet-lab dataset stats --split valid`, then for each LABEL=OPTIONS denoises them with `percepnet denoise OPTIONS`
 (e.g. `model4=--model run6/best-int8.pnm` or `beta05=--postfilter-beta 0.05`; `default=` for the embedded model) and
-scores the outputs against the rendered targets with `percepnet eval`. Results are cached per label in DIR; delete
+scores the outputs against the rendered targets with `percepnet-lab eval`. Results are cached per label in DIR; delete
 DIR/LABEL.csv to score a label again. Prints one markdown table per group of segments:
   dry          speech and noise, no reverberation, SNR 0-20 dB (the devset's conditions)
   reverberant  speech in a room, with or without noise
@@ -39,14 +39,16 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--examples", type=int, default=160)
     parser.add_argument("--data", default=os.environ.get("PERCEPNET_DATA", os.path.join(ROOT, "..", "shared", "data")))
-    parser.add_argument("--percepnet", default=os.path.join(ROOT, "src/PercepNet.Cli/bin/Release/net10.0/percepnet"),
-                        help="the CLI to run (build it with: dotnet build -c Release src/PercepNet.Cli)")
+    parser.add_argument("--percepnet", default=os.path.join(ROOT, "src/PercepNet.Cli/bin/Release/net10.0/PercepNet.Cli"),
+                        help="the percepnet tool that denoises (build both with: dotnet build -c Release src/PercepNet.Lab)")
+    parser.add_argument("--lab", default=os.path.join(ROOT, "src/PercepNet.Lab/bin/Release/net10.0/percepnet-lab"),
+                        help="the percepnet-lab tool that renders and scores")
     parser.add_argument("specs", nargs="+", help="LABEL=OPTIONS for percepnet denoise")
     args = parser.parse_args()
     work = os.path.abspath(args.work)
     examples = os.path.join(work, "ex")
     if not os.path.isdir(examples):
-        run([args.percepnet, "dataset", "stats", "--dataset", args.dataset, "--examples", str(args.examples),
+        run([args.lab, "dataset", "stats", "--dataset", args.dataset, "--examples", str(args.examples),
              "--split", "valid", "--examples-dir", examples])
     noisy = sorted(f for f in os.listdir(examples) if f.endswith("-noisy.wav"))
     manifest = json.load(open(os.path.join(args.dataset, "manifest.json")))
@@ -60,7 +62,7 @@ def main():
             with open(listing, "w") as f:
                 for name in noisy:
                     f.write(f"{os.path.join(examples, name.replace('-noisy', '-target'))},{degraded_of(name)}\n")
-            run([args.percepnet, "eval", "--list", listing, "--dnsmos-dir", dnsmos, "--csv", table])
+            run([args.lab, "eval", "--list", listing, "--dnsmos-dir", dnsmos, "--csv", table])
         rows = {}
         for row in csv.DictReader(open(table)):
             index = int(os.path.basename(row["degraded"]).split("-")[1])

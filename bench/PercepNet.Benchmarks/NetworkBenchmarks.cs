@@ -1,3 +1,4 @@
+using PercepNet.Modelling;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using PercepNet.Network;
@@ -26,7 +27,7 @@ public class NetworkBenchmarks
     {
         Quantisation quantisation = Kernel.StartsWith("int8", StringComparison.Ordinal) ? Quantisation.Int8 : Quantisation.Float32;
         KernelPath path = Kernel.EndsWith("simd", StringComparison.Ordinal) ? KernelPath.Simd : KernelPath.Portable;
-        var model = new CompiledModel(ModelParameters.Random(ModelShape.FromPreset(Preset), 1), quantisation);
+        var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), quantisation);
         _network = new PercepNetNetwork(model, path);
         var random = new Random(2);
         for (int i = 0; i < _features.Length; i++)
@@ -57,7 +58,7 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = new CompiledModel(ModelParameters.Random(ModelShape.FromPreset(Preset), 1), Quantisation.Int8);
+        var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), Quantisation.Int8);
         _denoiser = new Denoiser(model);
         var random = new Random(3);
         double phase = 0;

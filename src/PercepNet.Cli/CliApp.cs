@@ -3,23 +3,16 @@ using PercepNet.Cli.Commands;
 
 namespace PercepNet.Cli;
 
-/// <summary>The <c>percepnet</c> command line.</summary>
-public static class CliApp
+/// <summary>The <c>percepnet</c> command line: denoise files and streams.</summary>
+internal static class CliApp
 {
     public static RootCommand Build() =>
-        new("PercepNet speech enhancement for .NET: denoise, evaluate, and explore the signal chain.")
+        new("Remove noise and reverberation from speech recordings and live audio (PercepNet, 48 kHz inside, any rate and channel count outside).")
         {
-            OracleCommand.Create(),
-            MixCommand.Create(),
-            OracleTableCommand.Create(),
-            EvalCommand.Create(),
-            DatasetCommand.Create(),
             DenoiseCommand.Create(),
             StreamCommand.Create(),
             ModelCommand.Create(),
-            TrainCommand.Create(),
-            TrainCommand.CreateValidate(),
         };
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    public static int Run(string[] args) => CommandLineApp.Run(Build(), "percepnet", args);
 }

@@ -2,13 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
+using PercepNet.Analysis;
 using PercepNet.Features;
 using PercepNet.Frames;
 
 namespace PercepNet.Data;
 
 /// <summary>Settings of a dataset build.</summary>
-public sealed record DatasetOptions
+internal sealed record DatasetOptions
 {
     public required string DataDirectory { get; init; }
     public required string OutputDirectory { get; init; }
@@ -28,13 +29,13 @@ public sealed record DatasetOptions
 }
 
 /// <summary>One shard in the manifest.</summary>
-public sealed record ShardEntry(string Split, string File, int Segments, int FirstSegment);
+internal sealed record ShardEntry(string Split, string File, int Segments, int FirstSegment);
 
 /// <summary>One segment in the manifest (what it was made of).</summary>
-public sealed record SegmentEntry(string Split, int Index, MixtureInfo Mixture);
+internal sealed record SegmentEntry(string Split, int Index, MixtureInfo Mixture);
 
 /// <summary>The dataset manifest (manifest.json): everything needed to know, check and reproduce a dataset.</summary>
-public sealed record DatasetManifest
+internal sealed record DatasetManifest
 {
     public int FormatVersion { get; init; } = ShardFile.FormatVersion;
     public int FeatureVersion { get; init; } = FeatureExtractor.Version;
@@ -99,7 +100,7 @@ public sealed record DatasetManifest
 /// was interrupted resumes: finished shards (renamed into place only when complete, with their segment list beside
 /// them) are kept.
 /// </summary>
-public sealed class DatasetBuilder(DatasetOptions options)
+internal sealed class DatasetBuilder(DatasetOptions options)
 {
     public const string TrainSplit = "train";
     public const string ValidationSplit = "valid";

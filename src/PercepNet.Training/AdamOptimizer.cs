@@ -11,7 +11,7 @@ namespace PercepNet.Training;
 /// call can finalise one while libtorch still reads it (seen once in CI as a "toFloat" check failing inside
 /// <c>addcmul_</c>; dotnet/TorchSharp PRs 1434 and 1496). Every scalar here is held in a variable until the step ends.</para>
 /// </summary>
-public sealed class AdamOptimizer : IDisposable
+internal sealed class AdamOptimizer : IDisposable
 {
     private const string Magic = "PercepNet Adam v1";
     private readonly Tensor[] _parameters;

@@ -11,7 +11,7 @@ namespace PercepNet.Training;
 /// PercepNet+ (Ge et al., 2022): a suppressor that errs towards keeping speech loses less intelligibility and
 /// naturalness than one that errs towards removing it.</para>
 /// </summary>
-public static class PercepNetLoss
+internal static class PercepNetLoss
 {
     private const double Epsilon = 1e-6;
 

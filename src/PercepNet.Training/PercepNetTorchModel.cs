@@ -10,7 +10,7 @@ namespace PercepNet.Training;
 /// 70] → gains and strengths [batch, frames, 34]. The convolutions are causal (left-padded by kernel − 1), so output t
 /// depends on features up to t — the features already carry the 2 frames of look-ahead.
 /// </summary>
-public sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Tensor Strengths)>
+internal sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Tensor Strengths)>
 {
     private readonly Linear input;
     private readonly Conv1d conv1;

@@ -11,7 +11,7 @@ namespace PercepNet.Training;
 /// library's ELF header (so the loader no longer insists on it; idempotent) and loads, globally, a one-line library
 /// that defines the symbol at that version (built next to the assembly by the project). See docs/TORCHSHARP.md.
 /// </summary>
-public static class TorchLoader
+internal static class TorchLoader
 {
     private const string MissingVersion = "GLIBCXX_3.4.32";
     private static readonly Lazy<string?> Problem = new(Prepare);

@@ -1,7 +1,9 @@
+using PercepNet.Modelling;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PercepNet.Analysis;
 using PercepNet.Features;
 using PercepNet.Network;
 using TorchSharp;
@@ -10,7 +12,7 @@ using static TorchSharp.torch;
 namespace PercepNet.Training;
 
 /// <summary>Settings of a training run.</summary>
-public sealed record TrainingOptions
+internal sealed record TrainingOptions
 {
     public required string DatasetDirectory { get; init; }
     public required string OutputDirectory { get; init; }
@@ -39,10 +41,10 @@ public sealed record TrainingOptions
 }
 
 /// <summary>The run's position, saved with every checkpoint.</summary>
-public sealed record TrainingState(int Epoch, int BatchInEpoch, long Step, double BestValidationLoss, string Preset, int Seed);
+internal sealed record TrainingState(int Epoch, int BatchInEpoch, long Step, double BestValidationLoss, string Preset, int Seed);
 
 /// <summary>Progress of a run, for a progress bar.</summary>
-public sealed record TrainingProgress(int Epoch, int Epochs, long Step, double Loss, double FramesPerSecond, double? ValidationLoss);
+internal sealed record TrainingProgress(int Epoch, int Epochs, long Step, double Loss, double FramesPerSecond, double? ValidationLoss);
 
 /// <summary>
 /// Trains the network on a dataset: Adam, sequences of one dataset segment (~1000 frames), batches in an order that
@@ -51,7 +53,7 @@ public sealed record TrainingProgress(int Epoch, int Epochs, long Step, double L
 /// among epochs by other measures, or average them), checkpoints (model, optimiser, position) that a later run
 /// resumes exactly, and a CSV log with an SVG loss curve.
 /// </summary>
-public sealed class Trainer(TrainingOptions options)
+internal sealed class Trainer(TrainingOptions options)
 {
     private readonly Dictionary<(int Count, int Frames), float[][]> _batchBuffers = [];
 
@@ -91,7 +93,7 @@ public sealed class Trainer(TrainingOptions options)
         }
         else if (options.InitialModel is not null)
         {
-            Model initial = ModelFile.Read(options.InitialModel);
+            StoredModel initial = ModelFile.Read(options.InitialModel);
             if (initial.Shape != options.Shape)
             {
                 throw new InvalidOperationException($"{options.InitialModel}: a {initial.Shape.Preset} model, not {options.Shape.Preset}");
@@ -164,7 +166,7 @@ public sealed class Trainer(TrainingOptions options)
     /// compare models trained on other datasets (or other epochs) on the same held-out mixtures. With
     /// <paramref name="segments"/>, only those segments of the split (for example its dry or its reverberant ones).
     /// </summary>
-    public static double ValidationLoss(TrainingSplit validation, Model model, int batchSize = 16, IReadOnlyList<int>? segments = null)
+    public static double ValidationLoss(TrainingSplit validation, StoredModel model, int batchSize = 16, IReadOnlyList<int>? segments = null)
     {
         string? problem = TorchLoader.Ensure();
         if (problem is not null)
@@ -269,8 +271,8 @@ public sealed class Trainer(TrainingOptions options)
         ModelParameters parameters = model.Export();
         foreach (string name in names)
         {
-            ModelFile.Write(Path(name + "-float32.pnm"), new Model(parameters, Quantisation.Float32, description));
-            ModelFile.Write(Path(name + "-int8.pnm"), new Model(parameters, Quantisation.Int8, description));
+            ModelFileWriter.Write(Path(name + "-float32.pnm"), new StoredModel(parameters, Quantisation.Float32, description));
+            ModelFileWriter.Write(Path(name + "-int8.pnm"), new StoredModel(parameters, Quantisation.Int8, description));
         }
     }
 
@@ -297,7 +299,7 @@ public sealed class Trainer(TrainingOptions options)
 }
 
 /// <summary>The loss curve of a run's log as an SVG image (training loss per step, validation loss per epoch).</summary>
-public static class LossCurve
+internal static class LossCurve
 {
     public static void Write(string logPath, string svgPath)
     {

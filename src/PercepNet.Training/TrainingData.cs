@@ -1,14 +1,15 @@
 using PercepNet.Data;
 using PercepNet.Data.Shards;
+using PercepNet.Analysis;
 using PercepNet.Features;
 
 namespace PercepNet.Training;
 
 /// <summary>A dataset that cannot be trained on; the message says which file and why.</summary>
-public sealed class DatasetException(string message) : Exception(message);
+internal sealed class DatasetException(string message) : Exception(message);
 
 /// <summary>One split of a dataset in memory: segments of features, gains, strengths and mask.</summary>
-public sealed class TrainingSplit(int framesPerSegment, float[] features, float[] gains, float[] strengths, float[] mask)
+internal sealed class TrainingSplit(int framesPerSegment, float[] features, float[] gains, float[] strengths, float[] mask)
 {
     public int FramesPerSegment { get; } = framesPerSegment;
     public int Segments { get; } = gains.Length / ErbBands.Count / framesPerSegment;
@@ -23,7 +24,7 @@ public sealed class TrainingSplit(int framesPerSegment, float[] features, float[
 /// feature-extractor version must be this library's, every shard must exist, be whole (checksum) and hold only finite
 /// values.
 /// </summary>
-public static class TrainingData
+internal static class TrainingData
 {
     public static (TrainingSplit Train, TrainingSplit Validation, DatasetManifest Manifest) Load(string directory)
     {

@@ -3,8 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using PercepNet.Audio;
-using PercepNet.Evaluation.Spectrograms;
-using PercepNet.Network;
+using PercepNet.Cli.Spectrograms;
 using Spectre.Console;
 
 namespace PercepNet.Cli.Commands;
@@ -18,9 +17,9 @@ internal static class DenoiseCommand
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), directories or globs (*.wav).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Output file (one input) or directory (several).", Required = true };
-        var model = new Option<string?>("--model", "-m") { Description = "Model file (default: the embedded model)." };
+        var model = ModelOptions.Create();
         var knobs = new RuntimeOptions();
-        var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's 40 ms delay instead of compensating it." };
+        var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's 40 ms delay instead of lining the output up with the input." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
         var spectrogram = new Option<string?>("--spectrogram")
         {
@@ -88,7 +87,7 @@ internal static class DenoiseCommand
             }
         }
 
-        CompiledModel compiled = ModelOptions.Load(modelPath);
+        Model compiled = ModelOptions.Load(modelPath);
         var errors = new ConcurrentBag<string>();
         double audioSeconds = 0;
         var clock = Stopwatch.StartNew();
@@ -130,45 +129,35 @@ internal static class DenoiseCommand
         return errors.IsEmpty && missing.Count == 0 ? 0 : CommandRunner.InputError;
     }
 
-    /// <summary>Streams one file through the pipeline (block by block: memory stays flat on long files).</summary>
-    internal static double DenoiseFile(string input, string output, CompiledModel model, DenoiserOptions options, bool compensate, bool asFloat,
+    /// <summary>Denoises one file (block by block: memory stays flat on long files), drawing its spectrograms if asked.</summary>
+    internal static double DenoiseFile(string input, string output, Model model, DenoiserOptions options, bool compensate, bool asFloat,
         string? spectrogram = null)
     {
-        using IAudioReader reader = AudioFile.OpenRead(input);
-        var pipeline = new DenoisePipeline(model, options, reader.SampleRate, reader.Channels, compensate);
-        using var writer = new WavWriter(output, reader.SampleRate, reader.Channels, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
-        var block = new float[reader.SampleRate / 2 * reader.Channels];
-        var ready = new List<float>();
-        SpectrogramAccumulator? before = spectrogram is null ? null : new(reader.SampleRate);
-        SpectrogramAccumulator? after = spectrogram is null ? null : new(reader.SampleRate);
-        long frames = 0;
-        int got;
-        while ((got = reader.Read(block)) > 0)
+        SpectrogramAccumulator? before = null, after = null;
+        int channels = 1;
+        DenoisedBlockHandler? onBlock = null;
+        if (spectrogram is not null)
         {
-            frames += got;
-            ready.Clear();
-            pipeline.Process(block.AsSpan(0, got * reader.Channels), ready);
-            writer.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
-            before?.AddInterleaved(block.AsSpan(0, got * reader.Channels), reader.Channels);
-            after?.AddInterleaved(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready), reader.Channels);
+            using (IAudioReader probe = AudioFile.OpenRead(input))
+            {
+                (before, after, channels) = (new(probe.SampleRate), new(probe.SampleRate), probe.Channels);
+            }
+
+            onBlock = (noisy, denoised) =>
+            {
+                before!.AddInterleaved(noisy, channels);
+                after!.AddInterleaved(denoised, channels);
+            };
         }
 
-        if (frames == 0)
-        {
-            throw new AudioFormatException(input, "contains no audio samples");
-        }
-
-        ready.Clear();
-        pipeline.Finish(ready);
-        writer.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready));
-        after?.AddInterleaved(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ready), reader.Channels);
-        writer.Commit();
+        double seconds = AudioDenoising.DenoiseFile(input, output, model, options, keepDelay: !compensate,
+            asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, onBlock);
         if (spectrogram is not null)
         {
             SpectrogramImage.Write(spectrogram, before!, after!);
         }
 
-        return frames / (double)reader.SampleRate;
+        return seconds;
     }
 
     private static (List<string> Files, List<string> Missing) Expand(string[] patterns)

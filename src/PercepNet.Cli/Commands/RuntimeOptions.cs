@@ -1,35 +1,61 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace PercepNet.Cli.Commands;
 
-/// <summary>The denoiser's run-time knobs, shared by <c>denoise</c> and <c>stream</c>.</summary>
+/// <summary>
+/// The denoiser's run-time knobs as options of <c>denoise</c> and <c>stream</c>. Their ranges are
+/// <see cref="DenoiserOptions"/>'s: a value it refuses is a usage error at parse time, with its message.
+/// </summary>
 internal sealed class RuntimeOptions
 {
-    private readonly Option<float?> _attenuation = new("--atten-lim-db") { Description = "Never attenuate any band by more than this many dB." };
-    private readonly Option<bool> _noPostfilter = new("--no-postfilter") { Description = "Skip the envelope postfilter." };
-    private readonly Option<float> _postfilterBeta = new("--postfilter-beta")
+    private readonly Option<float?> _attenuation = new("--atten-lim-db") { Description = "Never attenuate any band by more than this many dB (default: no limit; 0 passes the input through)." };
+    private readonly Option<float?> _strength = new("--postfilter-strength") { Description = "How much of the envelope postfilter is applied, 0 (off) to 1 (full, the default)." };
+    private readonly Option<float?> _beta = new("--postfilter-beta")
     {
-        Description = "β of the envelope postfilter: how much of the energy its warping removes is given back (smaller: more; larger: quieter noise between words).",
-        DefaultValueFactory = _ => Gains.EnvelopePostfilter.DefaultBeta,
+        Description = string.Create(CultureInfo.InvariantCulture,
+            $"β of the envelope postfilter: how much of the energy its warping removes is given back (smaller: more; larger: quieter noise between words; default {DenoiserOptions.DefaultPostfilterBeta})."),
     };
 
     public RuntimeOptions()
     {
-        OptionValidation.RequireNonNegative(_attenuation, "number of dB", allowInfinity: true);
-        OptionValidation.RequireNonNegative(_postfilterBeta);
+        foreach (Option<float?> option in new[] { _attenuation, _strength, _beta })
+        {
+            option.Validators.Add(result =>
+            {
+                try
+                {
+                    _ = Apply(new DenoiserOptions(), option, result.GetValueOrDefault<float?>());
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    result.AddError($"{option.Name}: {e.Message.Split(" (Parameter")[0]}");
+                }
+            });
+        }
     }
 
     public void AddTo(Command command)
     {
         command.Options.Add(_attenuation);
-        command.Options.Add(_noPostfilter);
-        command.Options.Add(_postfilterBeta);
+        command.Options.Add(_strength);
+        command.Options.Add(_beta);
     }
 
-    public DenoiserOptions Read(ParseResult parse) => new()
+    public DenoiserOptions Read(ParseResult parse)
     {
-        AttenuationLimitDb = parse.GetValue(_attenuation) ?? float.PositiveInfinity,
-        Postfilter = !parse.GetValue(_noPostfilter),
-        PostfilterBeta = parse.GetValue(_postfilterBeta),
-    };
+        var options = new DenoiserOptions();
+        foreach (Option<float?> option in new[] { _attenuation, _strength, _beta })
+        {
+            options = Apply(options, option, parse.GetValue(option));
+        }
+
+        return options;
+    }
+
+    private DenoiserOptions Apply(DenoiserOptions options, Option<float?> option, float? value) => value is not float v
+        ? options
+        : option == _attenuation ? options with { AttenuationLimitDb = v }
+        : option == _strength ? options with { PostfilterStrength = v }
+        : options with { PostfilterBeta = v };
 }

@@ -9,7 +9,7 @@ namespace PercepNet.Data.Mixing;
 /// independent of the seed, so models trained on different seeds share the same held-out speakers. Clips without
 /// speaker identity (Picovoice's "unknown") cannot be held out by speaker and always stay in training.
 /// </summary>
-public sealed class DatasetSplit
+internal sealed class DatasetSplit
 {
     public DatasetSplit(SourceCatalog catalog, double validationFraction)
     {

@@ -1,3 +1,4 @@
+using PercepNet.Mixing;
 using PercepNet.Audio;
 using PercepNet.Data.Rooms;
 using PercepNet.Frames;
@@ -13,7 +14,7 @@ namespace PercepNet.Data.Mixing;
 /// speech-only and noise-only segments, random low-pass, occasional clipping, and reverberation from the image-source
 /// simulator or a real response, where the target keeps the direct path and early reflections only.
 /// </summary>
-public sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<SpeechClip> speech, IReadOnlyList<NoiseClip> noise, MixtureRecipe recipe)
+internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<SpeechClip> speech, IReadOnlyList<NoiseClip> noise, MixtureRecipe recipe)
 {
     private const int Rate = FrameLayout.SampleRate;
 

@@ -1,7 +1,7 @@
 namespace PercepNet.Data.Mixing;
 
 /// <summary>The knobs of the mixing recipe (SPEC §9); defaults are the documented recipe.</summary>
-public sealed record MixtureRecipe
+internal sealed record MixtureRecipe
 {
     public double SegmentSeconds { get; init; } = 10;
 
@@ -65,7 +65,7 @@ public sealed record MixtureRecipe
 }
 
 /// <summary>What a segment was made of (kept in the dataset manifest and used by the stats).</summary>
-public sealed record MixtureInfo(
+internal sealed record MixtureInfo(
     IReadOnlyList<string> Speech,
     IReadOnlyList<string> Noise,
     double SnrDb,
@@ -78,4 +78,4 @@ public sealed record MixtureInfo(
     bool Clipped);
 
 /// <summary>One segment's signals at 48 kHz: the network input and the target it should produce.</summary>
-public sealed record Mixture(float[] Noisy, float[] Target, MixtureInfo Info);
+internal sealed record Mixture(float[] Noisy, float[] Target, MixtureInfo Info);

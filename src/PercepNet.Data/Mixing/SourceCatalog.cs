@@ -4,17 +4,17 @@ using PercepNet.Audio;
 namespace PercepNet.Data.Mixing;
 
 /// <summary>A speech clip of the data folder, with what its manifest says of it.</summary>
-public sealed record SpeechClip(string Path, string Source, string Speaker, int SampleRate, double BandwidthHz, bool SemiClean, double Seconds);
+internal sealed record SpeechClip(string Path, string Source, string Speaker, int SampleRate, double BandwidthHz, bool SemiClean, double Seconds);
 
 /// <summary>A noise recording of the data folder.</summary>
-public sealed record NoiseClip(string Path, string Category, int SampleRate, double BandwidthHz, double Seconds);
+internal sealed record NoiseClip(string Path, string Category, int SampleRate, double BandwidthHz, double Seconds);
 
 /// <summary>
 /// The training material of a data folder as its manifests describe it (<c>speech/*/speakers.csv</c>,
 /// <c>noise/noise.csv</c>, <c>rir/rir.csv</c>), and a cache of decoded audio at 48 kHz. Unreadable files are reported
 /// by name and left out.
 /// </summary>
-public sealed class SourceCatalog
+internal sealed class SourceCatalog
 {
     private readonly ConcurrentDictionary<string, Lazy<float[]?>> _audio = new();
     private readonly ConcurrentBag<string> _problems = [];

@@ -7,7 +7,7 @@ namespace PercepNet.Data.Mixing;
 /// with a spectral slope from brown to blue, machine hum (a harmonic series at a fixed fundamental), and a slow random
 /// level trajectory that makes any noise non-stationary (passing cars, doors, a fan switching speed).
 /// </summary>
-public static class SyntheticNoise
+internal static class SyntheticNoise
 {
     private const int Rate = FrameLayout.SampleRate;
     private const int Hop = FrameLayout.HopSize;

@@ -3,7 +3,7 @@ using PercepNet.Frames;
 namespace PercepNet.Data.Rooms;
 
 /// <summary>Linear convolution by FFT overlap-add (the long room impulse responses make direct convolution too slow).</summary>
-public static class FftConvolver
+internal static class FftConvolver
 {
     /// <summary>y = x ∗ h, truncated to the length of x (what a room does to a recording of that length).</summary>
     public static float[] Convolve(ReadOnlySpan<float> x, ReadOnlySpan<float> h)

@@ -1,14 +1,14 @@
 namespace PercepNet.Data.Rooms;
 
 /// <summary>A point in a room, in metres.</summary>
-public readonly record struct Point3(double X, double Y, double Z)
+internal readonly record struct Point3(double X, double Y, double Z)
 {
     public double DistanceTo(Point3 other) =>
         Math.Sqrt(((X - other.X) * (X - other.X)) + ((Y - other.Y) * (Y - other.Y)) + ((Z - other.Z) * (Z - other.Z)));
 }
 
 /// <summary>A shoebox room: dimensions in metres and the reverberation time it should have.</summary>
-public sealed record ShoeboxRoom(double Length, double Width, double Height, double Rt60)
+internal sealed record ShoeboxRoom(double Length, double Width, double Height, double Rt60)
 {
     public double Volume => Length * Width * Height;
 
@@ -32,7 +32,7 @@ public sealed record ShoeboxRoom(double Length, double Width, double Height, dou
 /// by 60 dB over the RT60, its level continuous with the images' energy at the junction (computing every image of a
 /// one-second response would take millions of sources). Responses are normalised to a direct-path peak of 1.
 /// </summary>
-public static class RoomSimulator
+internal static class RoomSimulator
 {
     public const double SpeedOfSound = 343.0;
 

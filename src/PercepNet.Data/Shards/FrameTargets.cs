@@ -1,3 +1,5 @@
+using PercepNet.Oracle;
+using PercepNet.Analysis;
 using PercepNet.Features;
 using PercepNet.Frames;
 using PercepNet.Gains;
@@ -5,7 +7,7 @@ using PercepNet.Gains;
 namespace PercepNet.Data.Shards;
 
 /// <summary>How the comb strength targets are computed.</summary>
-public enum StrengthRule
+internal enum StrengthRule
 {
     /// <summary>SPEC §6 (coherence matching; r = 1 with extra attenuation when the comb falls short).</summary>
     Coherence,
@@ -19,7 +21,7 @@ public enum StrengthRule
 /// hop t, the 70 features of <see cref="FeatureExtractor"/> and the targets of frame t − 2 (gains, strengths, and a
 /// mask that is 0 where the target is undefined: silent noisy bands and bands above the speech's bandwidth).
 /// </summary>
-public sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence)
+internal sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence)
 {
     private readonly FrameAnalyzer _noisy = new();
     private readonly FrameAnalyzer _clean = new();

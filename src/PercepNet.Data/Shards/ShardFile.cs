@@ -2,12 +2,13 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
+using PercepNet.Analysis;
 using PercepNet.Features;
 
 namespace PercepNet.Data.Shards;
 
 /// <summary>A shard that cannot be used; the message names the file and the problem.</summary>
-public sealed class ShardFormatException(string message) : Exception(message);
+internal sealed class ShardFormatException(string message) : Exception(message);
 
 /// <summary>
 /// A shard of training examples, little-endian and memory-mappable: a 32-byte header (magic "PNETSHRD", u16 format
@@ -15,7 +16,7 @@ public sealed class ShardFormatException(string message) : Exception(message);
 /// i32 reserved), then four float32 arrays in this order — features [segment][frame][70], gains, strengths and mask
 /// [segment][frame][34] — and the CRC-32 of everything before it. Written to a temporary file and renamed.
 /// </summary>
-public static class ShardFile
+internal static class ShardFile
 {
     public const ushort FormatVersion = 1;
     public const int HeaderBytes = 32;
@@ -124,7 +125,7 @@ public static class ShardFile
     }
 }
 
-public enum ShardArray
+internal enum ShardArray
 {
     Features,
     Gains,

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace PercepNet.Evaluation.Metrics;
 
 /// <summary>Finds the delay of a degraded signal behind its reference by cross-correlation within a bounded search.</summary>
-public static class DelayEstimator
+internal static class DelayEstimator
 {
     /// <summary>
     /// The lag d in [−maxLag, maxLag] maximising Σ r(n)·x(n + d) (positive: x lags r). Long signals are searched first

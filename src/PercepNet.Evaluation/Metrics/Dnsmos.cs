@@ -1,15 +1,16 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PercepNet.Audio;
+using PercepNet.Analysis;
 using PercepNet.Features;
 
 namespace PercepNet.Evaluation.Metrics;
 
 /// <summary>The ONNX models are missing or unreadable; the message names the directory or file.</summary>
-public sealed class DnsmosModelsException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class DnsmosModelsException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>DNSMOS scores of one clip: P.835 SIG, BAK, OVRL (mapped and raw) and P.808 MOS, averaged over windows.</summary>
-public sealed record DnsmosScores(double Sig, double Bak, double Ovrl, double SigRaw, double BakRaw, double OvrlRaw, double P808Mos);
+internal sealed record DnsmosScores(double Sig, double Bak, double Ovrl, double SigRaw, double BakRaw, double OvrlRaw, double P808Mos);
 
 /// <summary>
 /// DNSMOS (Reddy et al., ICASSP 2021/2022) through ONNX Runtime, following the DNS Challenge's reference recipe: the
@@ -19,7 +20,7 @@ public sealed record DnsmosScores(double Sig, double Bak, double Ovrl, double Si
 /// last 160 samples (n_fft 321, hop 160, periodic Hann, centre zero-padding, power in dB re the maximum with an 80 dB
 /// floor, then (dB + 40)/40). Scores are means over windows. One instance may be used from many threads.
 /// </summary>
-public sealed class Dnsmos : IDisposable
+internal sealed class Dnsmos : IDisposable
 {
     public const string ModelDirectoryVariable = "PERCEPNET_DNSMOS_DIR";
     public const int Rate = 16000;

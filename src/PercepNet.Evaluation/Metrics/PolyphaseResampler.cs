@@ -7,7 +7,7 @@ namespace PercepNet.Evaluation.Metrics;
 /// the cut-off, unit DC gain) — the resampler pystoi uses, so STOI scores match its reference values.
 /// Double precision throughout.
 /// </summary>
-public static class PolyphaseResampler
+internal static class PolyphaseResampler
 {
     public static double[] Resample(ReadOnlySpan<double> x, int outputRate, int inputRate)
     {

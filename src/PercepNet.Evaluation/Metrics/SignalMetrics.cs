@@ -1,7 +1,7 @@
 namespace PercepNet.Evaluation.Metrics;
 
 /// <summary>Intrusive waveform metrics of a degraded signal against its reference (same rate, aligned).</summary>
-public static class SignalMetrics
+internal static class SignalMetrics
 {
     /// <summary>
     /// Scale-invariant SDR (Le Roux et al. 2019), in dB: both signals made zero-mean, the reference scaled by

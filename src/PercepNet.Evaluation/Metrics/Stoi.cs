@@ -10,7 +10,7 @@ namespace PercepNet.Evaluation.Metrics;
 /// degraded envelope at −15 dB SDR and averages band correlations; ESTOI row- and column-normalises each segment.
 /// Double precision.
 /// </summary>
-public static class Stoi
+internal static class Stoi
 {
     public const int Rate = 10000;
     private const int FrameLength = 256;

@@ -1,3 +1,4 @@
+using PercepNet.Mixing;
 using PercepNet.Audio;
 using PercepNet.Evaluation.Metrics;
 using PercepNet.Frames;
@@ -9,7 +10,7 @@ namespace PercepNet.Evaluation.Oracle;
 /// The oracle table of docs/ORACLES.md: real speech mixed with real noise at several SNRs (by active speech
 /// level, noise offset seeded), every oracle condition run on every mixture, scored against the clean speech.
 /// </summary>
-public static class OracleExperiment
+internal static class OracleExperiment
 {
     /// <summary>Speech files (relative to the data folder): one fullband male, one fullband female, one 16 kHz female.</summary>
     public static readonly string[] DefaultSpeech =

@@ -1,3 +1,4 @@
+using PercepNet.Mixing;
 using System.Globalization;
 using PercepNet.Audio;
 using PercepNet.Evaluation.Metrics;
@@ -5,10 +6,10 @@ using PercepNet.Evaluation.Metrics;
 namespace PercepNet.Evaluation.Scoring;
 
 /// <summary>A reference/degraded pair to score (the reference may be absent: non-intrusive metrics only).</summary>
-public sealed record EvaluationPair(string Name, string? Reference, string Degraded);
+internal sealed record EvaluationPair(string Name, string? Reference, string Degraded);
 
 /// <summary>Scores of one file; a metric is null where it was not computed. Problems are said in <see cref="Messages"/>.</summary>
-public sealed record FileScores(string Name, string Degraded, string? Reference)
+internal sealed record FileScores(string Name, string Degraded, string? Reference)
 {
     public double? SiSdr { get; init; }
     public double? Snr { get; init; }
@@ -28,7 +29,7 @@ public sealed record FileScores(string Name, string Degraded, string? Reference)
 }
 
 /// <summary>Options of an evaluation run.</summary>
-public sealed record EvaluationOptions
+internal sealed record EvaluationOptions
 {
     /// <summary>Largest delay searched when aligning degraded to reference, in seconds.</summary>
     public double MaxDelaySeconds { get; init; } = 0.1;
@@ -44,7 +45,7 @@ public sealed record EvaluationOptions
 /// the delay found by cross-correlation, and DNSMOS on the degraded file when models are given. Every problem with a
 /// file becomes a message naming it; the other files are unaffected.
 /// </summary>
-public sealed class Evaluator(Dnsmos? dnsmos, EvaluationOptions? options = null)
+internal sealed class Evaluator(Dnsmos? dnsmos, EvaluationOptions? options = null)
 {
     /// <summary>Smallest normalised cross-correlation at which a found delay is trusted and compensated.</summary>
     public const double MinAlignmentCorrelation = 0.3;

@@ -1,9 +1,9 @@
 namespace PercepNet.Evaluation.Scoring;
 
 /// <summary>Mean of a metric over files with a 95 % confidence interval (Student's t).</summary>
-public sealed record MetricSummary(string Metric, int Count, double Mean, double? HalfWidth95);
+internal sealed record MetricSummary(string Metric, int Count, double Mean, double? HalfWidth95);
 
-public static class Summary
+internal static class Summary
 {
     public static readonly (string Name, Func<FileScores, double?> Value)[] Metrics =
     [

@@ -23,7 +23,7 @@ public class DenoisePipelineTests
             }
         }
 
-        var pipeline = new DenoisePipeline(TestModels.PassThrough(), new DenoiserOptions { Postfilter = false }, rate, channels, compensateDelay: true);
+        var pipeline = new DenoisePipeline(new Model(TestModels.PassThrough(), "pass-through"), new DenoiserOptions { PostfilterStrength = 0 }, rate, channels, compensateDelay: true);
         var output = new List<float>();
         for (int start = 0; start < input.Length; start += 1000 * channels)
         {

@@ -44,9 +44,9 @@ public sealed class CliTests : IDisposable
     public void MixIsReproducibleForASeed()
     {
         (string speech, string noise) = MakeInputs();
-        CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("a.wav"), "--clean-out", PathOf("ac.wav"), "--seed", "5");
-        CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("b.wav"), "--clean-out", PathOf("bc.wav"), "--seed", "5");
-        CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "0", "-o", PathOf("c.wav"), "--clean-out", PathOf("cc.wav"), "--seed", "6");
+        CliRunner.Run("mix", "--speech", speech, "--noise", noise, "--snr", "0", "-o", PathOf("a.wav"), "--clean-out", PathOf("ac.wav"), "--seed", "5");
+        CliRunner.Run("mix", "--speech", speech, "--noise", noise, "--snr", "0", "-o", PathOf("b.wav"), "--clean-out", PathOf("bc.wav"), "--seed", "5");
+        CliRunner.Run("mix", "--speech", speech, "--noise", noise, "--snr", "0", "-o", PathOf("c.wav"), "--clean-out", PathOf("cc.wav"), "--seed", "6");
         Assert.Equal(File.ReadAllBytes(PathOf("a.wav")), File.ReadAllBytes(PathOf("b.wav")));
         Assert.NotEqual(File.ReadAllBytes(PathOf("a.wav")), File.ReadAllBytes(PathOf("c.wav")));
     }
@@ -83,7 +83,7 @@ public sealed class CliTests : IDisposable
     {
         (string speech, string noise) = MakeInputs();
         byte[] before = File.ReadAllBytes(speech);
-        var result = CliRunner.Run("mix", "-s", speech, "-n", noise, "--snr", "5", "-o", speech, "--clean-out", PathOf("c.wav"));
+        var result = CliRunner.Run("mix", "--speech", speech, "--noise", noise, "--snr", "5", "-o", speech, "--clean-out", PathOf("c.wav"));
         Assert.NotEqual(0, result.Code);
         Assert.Contains("refusing to overwrite", result.Error);
         Assert.Equal(before, File.ReadAllBytes(speech));
@@ -107,13 +107,13 @@ public sealed class CliTests : IDisposable
     public void DatasetBuildRefusesRecipeKnobsOutOfRange()
     {
         string data = Directory.CreateDirectory(PathOf("data")).FullName;
-        var babble = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--babble", "1.5");
+        var babble = CliRunner.Run("dataset", "build", "--data", data, "--output", PathOf("ds"), "--babble", "1.5");
         Assert.Equal(2, babble.Code);
         Assert.Contains("--babble must be a fraction from 0 to 1", babble.Error);
-        var both = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--synthetic-noise", "0.6", "--babble", "0.6");
+        var both = CliRunner.Run("dataset", "build", "--data", data, "--output", PathOf("ds"), "--synthetic-noise", "0.6", "--babble", "0.6");
         Assert.Equal(2, both.Code);
         Assert.Contains("must not exceed 1", both.Error);
-        var early = CliRunner.Run("dataset", "build", "--data", data, "--out", PathOf("ds"), "--early-reflections", "0.5");
+        var early = CliRunner.Run("dataset", "build", "--data", data, "--output", PathOf("ds"), "--early-reflections", "0.5");
         Assert.Equal(2, early.Code);
         Assert.Contains("--early-reflections must be from 0 to 0.2 seconds", early.Error);
         Assert.False(Directory.Exists(PathOf("ds")));
@@ -127,7 +127,7 @@ public sealed class CliTests : IDisposable
         var result = CliRunner.Run("model", "convert", source, "-o", converted, "--weights", "int8", "--description", "test model 2; {old}");
         Assert.True(result.Code == 0, result.Error);
         var model = PercepNet.Network.ModelFile.Read(converted);
-        Assert.Equal(PercepNet.Network.Quantisation.Int8, model.Quantisation);
+        Assert.Equal(PercepNet.Quantisation.Int8, model.Quantisation);
         Assert.StartsWith("test model 2; random weights", model.Description);
 
         byte[] before = File.ReadAllBytes(source);

@@ -14,7 +14,7 @@ public sealed class DenoiseCommandTests : IDisposable
     {
         // A pass-through model (gains 1, no comb): the output must then be the input, delay compensated.
         _model = Path.Combine(_root, "pass.pnm");
-        ModelFile.Write(_model, new Model(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
+        ModelFileWriter.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -34,7 +34,7 @@ public sealed class DenoiseCommandTests : IDisposable
         string input = Path.Combine(_root, "in.wav");
         File.WriteAllBytes(input, WavFiles.Build(stereo, Rate, 2, 16, false, false));
         string output = Path.Combine(_root, "out.wav");
-        var result = CliRunner.Run("denoise", input, "-o", output, "--model", _model, "--no-postfilter");
+        var result = CliRunner.Run("denoise", input, "-o", output, "--model", _model, "--postfilter-strength", "0");
         Assert.True(result.Code == 0, result.Error);
         Assert.Contains("real time", result.Out);
         using IAudioReader reader = AudioFile.OpenRead(output);

@@ -43,7 +43,7 @@ public sealed class EvalCommandTests : IDisposable
 
         string csv = Path.Combine(_root, "scores.csv");
         string missingModels = Path.Combine(_root, "no-models");
-        var result = CliRunner.Run("eval", "-r", clean, "-d", degraded, "--dnsmos-dir", missingModels, "--csv", csv, "--per-file");
+        var result = CliRunner.Run("eval", "--reference", clean, "--degraded", degraded, "--dnsmos-dir", missingModels, "--csv", csv, "--per-file");
         Assert.Equal(0, result.Code);
         string errors = result.Error;
         Assert.Contains($"{Path.Combine(missingModels, "sig_bak_ovr.onnx")}: DNSMOS model not found", errors);
@@ -88,7 +88,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public void UsageErrorsAreOneLine()
     {
-        var result = CliRunner.Run("eval", "-d", Path.Combine(_root, "nowhere"));
+        var result = CliRunner.Run("eval", "--degraded", Path.Combine(_root, "nowhere"));
         Assert.NotEqual(0, result.Code);
         Assert.StartsWith("error: ", result.Error);
         Assert.Contains("nowhere", result.Error);

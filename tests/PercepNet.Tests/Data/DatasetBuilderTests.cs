@@ -2,6 +2,7 @@ using PercepNet.Audio;
 using PercepNet.Data;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
+using PercepNet.Analysis;
 using PercepNet.Features;
 
 namespace PercepNet.Tests.Data;

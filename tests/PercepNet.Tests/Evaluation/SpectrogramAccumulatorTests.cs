@@ -1,4 +1,4 @@
-using PercepNet.Evaluation.Spectrograms;
+using PercepNet.Cli.Spectrograms;
 
 namespace PercepNet.Tests.Evaluation;
 

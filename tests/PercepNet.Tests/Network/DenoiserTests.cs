@@ -8,7 +8,7 @@ public class DenoiserTests
     private static CompiledModel PassThrough() => TestModels.PassThrough();
 
     private static readonly Lazy<CompiledModel> RandomSmall =
-        new(() => new CompiledModel(ModelParameters.Random(ModelShape.Small, 11), Quantisation.Int8));
+        new(() => new CompiledModel(RandomModel.Create(ModelShape.Small, 11), Quantisation.Int8));
 
     private static float[] Run(Denoiser denoiser, float[] input, int block)
     {
@@ -25,7 +25,7 @@ public class DenoiserTests
     [Fact]
     public void ImpulseComesOutAtTheReportedLatency()
     {
-        var denoiser = new Denoiser(PassThrough(), new DenoiserOptions { Postfilter = false });
+        var denoiser = new Denoiser(PassThrough(), new DenoiserOptions { PostfilterStrength = 0 });
         Assert.Equal(1919, denoiser.Latency);
         var input = new float[9600];
         input[2000] = 0.5f;
@@ -65,7 +65,7 @@ public class DenoiserTests
     [Fact]
     public void WholeFramesHaveTheSpecLatency()
     {
-        var denoiser = new Denoiser(PassThrough(), new DenoiserOptions { Postfilter = false });
+        var denoiser = new Denoiser(PassThrough(), new DenoiserOptions { PostfilterStrength = 0 });
         var input = new float[4800];
         input[700] = 0.5f;
         var output = new float[input.Length];
@@ -93,7 +93,7 @@ public class DenoiserTests
     [Fact]
     public void FlushReturnsTheTailAndResets()
     {
-        var denoiser = new Denoiser(PassThrough(), new DenoiserOptions { Postfilter = false });
+        var denoiser = new Denoiser(PassThrough(), new DenoiserOptions { PostfilterStrength = 0 });
         var input = new float[1000];
         input[999] = 0.5f;
         float[] output = Run(denoiser, input, 1000);
@@ -171,10 +171,10 @@ public class DenoiserTests
         Array.Fill(p.StrengthOutput.Bias, -30f);
         var model = new CompiledModel(p, Quantisation.Float32);
         float[] noise = SyntheticSignals.WhiteNoise(48000, 8, 0.1);
-        float[] limited = Run(new Denoiser(model, new DenoiserOptions { AttenuationLimitDb = 12, Postfilter = false }), noise, 480);
+        float[] limited = Run(new Denoiser(model, new DenoiserOptions { AttenuationLimitDb = 12, PostfilterStrength = 0 }), noise, 480);
         double ratioDb = 10 * Math.Log10(SyntheticSignals.Power(limited.AsSpan(9600)) / SyntheticSignals.Power(noise.AsSpan(9600 - 1919, 38400 - 1919)));
         Assert.InRange(ratioDb, -12.5, -11.5);
-        float[] open = Run(new Denoiser(model, new DenoiserOptions { Postfilter = false }), noise, 480);
+        float[] open = Run(new Denoiser(model, new DenoiserOptions { PostfilterStrength = 0 }), noise, 480);
         Assert.True(SyntheticSignals.Power(open.AsSpan(9600)) < 1e-8);
     }
 
@@ -203,17 +203,35 @@ public class DenoiserTests
     }
 
     [Fact]
-    public void DefaultModelIsUsedWhenEmbeddedAndNamedAsMissingOtherwise()
+    public void TheDefaultModelIsEmbedded()
     {
-        if (DefaultModel.IsAvailable)
-        {
-            var denoiser = Denoiser.CreateDefault();
-            Assert.Equal(1919, denoiser.Latency);
-        }
-        else
-        {
-            var error = Assert.Throws<InvalidOperationException>(() => Denoiser.CreateDefault());
-            Assert.Contains("No default model", error.Message);
-        }
+        Assert.True(DefaultModel.IsAvailable);
+        var denoiser = new Denoiser();
+        Assert.Equal(1919, denoiser.Latency);
+        Assert.Same(Model.Default, Model.Default);
+        Assert.Equal("medium", Model.Default.Preset);
+        Assert.Equal(Quantisation.Int8, Model.Default.Quantisation);
+    }
+
+    [Fact]
+    public void OptionsOutOfRangeAreRefusedByName()
+    {
+        Assert.Contains("AttenuationLimitDb", Assert.Throws<ArgumentOutOfRangeException>(() => new DenoiserOptions { AttenuationLimitDb = -1 }).Message);
+        Assert.Contains("PostfilterStrength", Assert.Throws<ArgumentOutOfRangeException>(() => new DenoiserOptions { PostfilterStrength = 1.5f }).Message);
+        Assert.Contains("PostfilterBeta", Assert.Throws<ArgumentOutOfRangeException>(() => new DenoiserOptions { PostfilterBeta = float.NaN }).Message);
+    }
+
+    [Fact]
+    public void PostfilterStrengthBlendsBetweenOffAndFull()
+    {
+        float[] noise = SyntheticSignals.WhiteNoise(48000, 3, 0.1);
+        Model model = Model.Default;
+        float[] off = Run(new Denoiser(model, new DenoiserOptions { PostfilterStrength = 0 }), noise, 480);
+        float[] half = Run(new Denoiser(model, new DenoiserOptions { PostfilterStrength = 0.5f }), noise, 480);
+        float[] full = Run(new Denoiser(model), noise, 480);
+        double Energy(float[] x) => x.Sum(v => (double)v * v);
+        Assert.NotEqual(Energy(off), Energy(full));
+        double lo = Math.Min(Energy(off), Energy(full)), hi = Math.Max(Energy(off), Energy(full));
+        Assert.InRange(Energy(half), lo, hi);
     }
 }

@@ -4,18 +4,18 @@ namespace PercepNet.Tests.Network;
 
 public class ModelFileTests
 {
-    private static byte[] Serialise(Model model)
+    private static byte[] Serialise(StoredModel model)
     {
         using var stream = new MemoryStream();
-        ModelFile.Write(stream, model);
+        ModelFileWriter.Write(stream, model);
         return stream.ToArray();
     }
 
     [Fact]
     public void Float32RoundTripsExactly()
     {
-        var parameters = ModelParameters.Random(ModelShape.Small, 3);
-        Model read = ModelFile.Read(Serialise(new Model(parameters, Quantisation.Float32, "recipe: test")));
+        var parameters = RandomModel.Create(ModelShape.Small, 3);
+        StoredModel read = ModelFile.Read(Serialise(new StoredModel(parameters, Quantisation.Float32, "recipe: test")));
         Assert.Equal(ModelShape.Small, read.Shape);
         Assert.Equal(Quantisation.Float32, read.Quantisation);
         Assert.Equal("recipe: test", read.Description);
@@ -29,11 +29,11 @@ public class ModelFileTests
     [Fact]
     public void Int8StoresQuantisedWeightsAndFloatBiases()
     {
-        var parameters = ModelParameters.Random(ModelShape.Small, 4);
-        byte[] int8 = Serialise(new Model(parameters, Quantisation.Int8));
-        byte[] float32 = Serialise(new Model(parameters, Quantisation.Float32));
+        var parameters = RandomModel.Create(ModelShape.Small, 4);
+        byte[] int8 = Serialise(new StoredModel(parameters, Quantisation.Int8));
+        byte[] float32 = Serialise(new StoredModel(parameters, Quantisation.Float32));
         Assert.True(int8.Length < float32.Length / 3.5, $"{int8.Length} vs {float32.Length} bytes");
-        Model read = ModelFile.Read(int8);
+        StoredModel read = ModelFile.Read(int8);
         foreach (var (expected, actual) in parameters.Tensors().Zip(read.Parameters.Tensors()))
         {
             for (int i = 0; i < expected.Values.Length; i++)
@@ -61,7 +61,7 @@ public class ModelFileTests
     [MemberData(nameof(Corruptions))]
     public void BadFilesAreRefusedSayingWhy(string corruption, string message)
     {
-        byte[] bytes = Serialise(new Model(ModelParameters.Random(ModelShape.Small, 5), Quantisation.Int8));
+        byte[] bytes = Serialise(new StoredModel(RandomModel.Create(ModelShape.Small, 5), Quantisation.Int8));
         switch (corruption)
         {
             case "magic": bytes[0] = (byte)'X'; break;
@@ -100,8 +100,8 @@ public class ModelFileTests
     [Fact]
     public void AveragingIsTheElementWiseMean()
     {
-        ModelParameters a = ModelParameters.Random(ModelShape.Small, 1), b = ModelParameters.Random(ModelShape.Small, 2);
-        ModelParameters mean = ModelParameters.Average([a, b, a]);
+        ModelParameters a = RandomModel.Create(ModelShape.Small, 1), b = RandomModel.Create(ModelShape.Small, 2);
+        ModelParameters mean = CheckpointAverage.Of([a, b, a]);
         foreach (((_, float[] x, _), (_, float[] y, _), (_, float[] m, _)) in a.Tensors().Zip(b.Tensors(), mean.Tensors()))
         {
             for (int i = 0; i < m.Length; i++)
@@ -110,8 +110,8 @@ public class ModelFileTests
             }
         }
 
-        Assert.Throws<ArgumentException>(() => ModelParameters.Average([a, ModelParameters.Random(ModelShape.Medium, 1)]));
-        Assert.Throws<ArgumentException>(() => ModelParameters.Average([]));
+        Assert.Throws<ArgumentException>(() => CheckpointAverage.Of([a, RandomModel.Create(ModelShape.Medium, 1)]));
+        Assert.Throws<ArgumentException>(() => CheckpointAverage.Of([]));
     }
 
     [Fact]
@@ -121,8 +121,8 @@ public class ModelFileTests
         try
         {
             string path = Path.Combine(directory, "long.pnm");
-            var model = new Model(ModelParameters.Random(ModelShape.Small, 1), Quantisation.Int8, new string('x', 70_000));
-            Assert.Throws<ArgumentException>(() => ModelFile.Write(path, model));
+            var model = new StoredModel(RandomModel.Create(ModelShape.Small, 1), Quantisation.Int8, new string('x', 70_000));
+            Assert.Throws<ArgumentException>(() => ModelFileWriter.Write(path, model));
             Assert.Empty(Directory.GetFiles(directory));
         }
         finally

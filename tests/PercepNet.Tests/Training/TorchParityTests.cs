@@ -22,7 +22,7 @@ public class TorchParityTests(ITestOutputHelper output)
         ModelShape shape = ModelShape.FromPreset(preset);
         torch.manual_seed(3);
         using var model = new PercepNetTorchModel(shape);
-        model.Import(ModelParameters.Random(shape, 4));
+        model.Import(RandomModel.Create(shape, 4));
         const int Frames = 500;
         var random = new Random(5);
         var features = new float[Frames * ModelShape.Inputs];

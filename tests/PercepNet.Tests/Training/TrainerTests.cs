@@ -108,7 +108,7 @@ public sealed class TrainerTests : IDisposable
         Assert.True(first / last >= 10, $"loss {first:F4} → {last:F5}");
         Assert.True(File.Exists(Path.Combine(output, "best-int8.pnm")) && File.Exists(Path.Combine(output, "loss.svg")));
         // The exported model runs in the inference runtime.
-        Model model = ModelFile.Read(Path.Combine(output, "best-float32.pnm"));
+        StoredModel model = ModelFile.Read(Path.Combine(output, "best-float32.pnm"));
         Assert.Equal("tiny", model.Shape.Preset);
         Assert.Contains("validation loss", model.Description);
     }
@@ -149,7 +149,7 @@ public sealed class TrainerTests : IDisposable
 
         // A model of another shape is refused, naming the file.
         string other = Path.Combine(_root, "other.pnm");
-        ModelFile.Write(other, new Model(ModelParameters.Random(ModelShape.Small, 1), Quantisation.Float32));
+        ModelFileWriter.Write(other, new StoredModel(RandomModel.Create(ModelShape.Small, 1), Quantisation.Float32));
         var e = Assert.Throws<InvalidOperationException>(() => new Trainer(Options(dataset, Path.Combine(_root, "bad"), 1) with { InitialModel = other }).Run());
         Assert.Contains("other.pnm", e.Message);
     }
@@ -171,7 +171,7 @@ public sealed class TrainerTests : IDisposable
 
         // Per-segment batches: the loss over two halves of the split, weighted by their sizes, is the loss over all.
         TrainingSplit validation = TrainingData.LoadValidation(dataset);
-        Model best = ModelFile.Read(Path.Combine(output, "best-float32.pnm"));
+        StoredModel best = ModelFile.Read(Path.Combine(output, "best-float32.pnm"));
         double all = Trainer.ValidationLoss(validation, best, batchSize: 1);
         double first = Trainer.ValidationLoss(validation, best, batchSize: 1, segments: [0]);
         double rest = Trainer.ValidationLoss(validation, best, batchSize: 1, segments: [1, 2, 3]);

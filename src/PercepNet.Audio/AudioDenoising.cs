@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace PercepNet.Audio;
+
+/// <summary>Sees each block of a file as it is denoised: the input block, and the output that became ready with it.</summary>
+/// <param name="input">Interleaved input frames (empty at the end of the file).</param>
+/// <param name="output">Interleaved output frames ready so far (the last call carries the tail).</param>
+public delegate void DenoisedBlockHandler(ReadOnlySpan<float> input, ReadOnlySpan<float> output);
+
+/// <summary>How raw PCM is encoded on a stream.</summary>
+public enum PcmEncoding
+{
+    /// <summary>Signed 16-bit little-endian integers.</summary>
+    S16LE,
+
+    /// <summary>32-bit little-endian IEEE floats.</summary>
+    F32LE,
+}
+
+/// <summary>
+/// Denoising of whole files and of raw PCM streams at any sample rate and channel count: each channel is resampled to
+/// 48 kHz, denoised by its own <see cref="Denoiser"/> (all sharing one <see cref="Model"/>) and resampled back.
+/// </summary>
+public static class AudioDenoising
+{
+    /// <summary>
+    /// Denoises an audio file (WAV, MP3 or Ogg Vorbis) into a WAV file at the input's rate and channel count, block by
+    /// block (memory stays flat on long files). The output is written to a temporary file and renamed into place, so
+    /// a failure leaves no partial file and an existing output untouched.
+    /// </summary>
+    /// <param name="inputPath">The recording.</param>
+    /// <param name="outputPath">The WAV file to write (not the input).</param>
+    /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
+    /// <param name="options">Run-time settings; null for the defaults.</param>
+    /// <param name="keepDelay">Keep the denoiser's delay (1919 samples at 48 kHz) instead of lining the output up with the input.</param>
+    /// <param name="format">How the output stores samples.</param>
+    /// <param name="onBlock">Called with each block as it is processed (progress, pictures); may be null.</param>
+    /// <returns>The seconds of audio denoised.</returns>
+    /// <exception cref="AudioFormatException">The input cannot be read, or the output cannot be written.</exception>
+    public static double DenoiseFile(string inputPath, string outputPath, Model? model = null, DenoiserOptions? options = null,
+        bool keepDelay = false, WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputPath);
+        ArgumentNullException.ThrowIfNull(outputPath);
+        if (string.Equals(Path.GetFullPath(inputPath), Path.GetFullPath(outputPath), StringComparison.Ordinal))
+        {
+            throw new AudioFormatException(outputPath, "refusing to overwrite the input file");
+        }
+
+        using IAudioReader reader = AudioFile.OpenRead(inputPath);
+        var pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), reader.SampleRate, reader.Channels, !keepDelay);
+        using var writer = new WavWriter(outputPath, reader.SampleRate, reader.Channels, format);
+        var block = new float[reader.SampleRate / 2 * reader.Channels];
+        var ready = new List<float>();
+        long frames = 0;
+        int got;
+        while ((got = reader.Read(block)) > 0)
+        {
+            frames += got;
+            ready.Clear();
+            ReadOnlySpan<float> input = block.AsSpan(0, got * reader.Channels);
+            pipeline.Process(input, ready);
+            writer.Write(CollectionsMarshal.AsSpan(ready));
+            onBlock?.Invoke(input, CollectionsMarshal.AsSpan(ready));
+        }
+
+        if (frames == 0)
+        {
+            throw new AudioFormatException(inputPath, "contains no audio samples");
+        }
+
+        ready.Clear();
+        pipeline.Finish(ready);
+        writer.Write(CollectionsMarshal.AsSpan(ready));
+        onBlock?.Invoke([], CollectionsMarshal.AsSpan(ready));
+        writer.Commit();
+        return frames / (double)reader.SampleRate;
+    }
+
+    /// <summary>
+    /// Denoises raw interleaved PCM from <paramref name="input"/> to <paramref name="output"/> as it arrives, 10 ms at a
+    /// time, until the input ends; then writes the tail. The output lags the input by the denoiser's latency (40 ms at
+    /// 48 kHz) and has that many more frames. A trailing partial frame is dropped.
+    /// </summary>
+    /// <param name="input">Raw PCM in.</param>
+    /// <param name="output">Raw PCM out, in the same encoding; flushed after every block.</param>
+    /// <param name="sampleRate">Frames per second (8 to 384 kHz).</param>
+    /// <param name="channels">Interleaved channels (1 to 64).</param>
+    /// <param name="encoding">How samples are encoded.</param>
+    /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
+    /// <param name="options">Run-time settings; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rate or channel count is out of range.</exception>
+    public static void DenoiseStream(Stream input, Stream output, int sampleRate, int channels, PcmEncoding encoding = PcmEncoding.S16LE,
+        Model? model = null, DenoiserOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        var pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), sampleRate, channels, compensateDelay: false);
+        bool asFloat = encoding == PcmEncoding.F32LE;
+        int bytesPerSample = asFloat ? 4 : 2;
+        int frameBytes = bytesPerSample * channels;
+        var buffer = new byte[Math.Max(1, sampleRate / 100) * frameBytes];
+        int pending = 0;
+        var samples = new float[buffer.Length / bytesPerSample];
+        var ready = new List<float>();
+        byte[] outBytes = [];
+        while (true)
+        {
+            int n = input.Read(buffer, pending, buffer.Length - pending);
+            bool end = n == 0;
+            pending += n;
+            int whole = pending / frameBytes * frameBytes;
+            ready.Clear();
+            if (whole > 0)
+            {
+                int count = whole / bytesPerSample;
+                for (int i = 0; i < count; i++)
+                {
+                    samples[i] = asFloat
+                        ? BinaryPrimitives.ReadSingleLittleEndian(buffer.AsSpan(i * 4))
+                        : BinaryPrimitives.ReadInt16LittleEndian(buffer.AsSpan(i * 2)) / 32768f;
+                }
+
+                pipeline.Process(samples.AsSpan(0, count), ready);
+                Array.Copy(buffer, whole, buffer, 0, pending - whole);
+                pending -= whole;
+            }
+
+            if (end)
+            {
+                pipeline.Finish(ready);
+            }
+
+            WritePcm(output, CollectionsMarshal.AsSpan(ready), asFloat, ref outBytes);
+            if (end)
+            {
+                return;
+            }
+        }
+    }
+
+    private static void WritePcm(Stream output, ReadOnlySpan<float> samples, bool asFloat, ref byte[] bytes)
+    {
+        int size = samples.Length * (asFloat ? 4 : 2);
+        if (bytes.Length < size)
+        {
+            bytes = new byte[size];
+        }
+
+        for (int i = 0; i < samples.Length; i++)
+        {
+            if (asFloat)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), samples[i]);
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Clamp(MathF.Round(samples[i] * 32768f), short.MinValue, short.MaxValue));
+            }
+        }
+
+        output.Write(bytes, 0, size);
+        output.Flush();
+    }
+}

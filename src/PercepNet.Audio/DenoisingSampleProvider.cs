@@ -1,0 +1,79 @@
+using NAudio.Wave;
+
+namespace PercepNet.Audio;
+
+/// <summary>
+/// An NAudio <see cref="ISampleProvider"/> that denoises another: any sample rate and channel count, live (the output
+/// lags the source by the denoiser's latency, 40 ms at 48 kHz). When the source ends, the last 40 ms follow, then the
+/// provider ends too. Compose it like any sample provider, e.g. between an <c>AudioFileReader</c> and
+/// <c>WaveFileWriter.CreateWaveFile16</c>, or a capture device and a playback one.
+/// </summary>
+public sealed class DenoisingSampleProvider : ISampleProvider
+{
+    private readonly ISampleProvider _source;
+    private readonly DenoisePipeline _pipeline;
+    private readonly List<float> _ready = [];
+    private float[] _block = [];
+    private int _head;
+    private bool _ended;
+
+    /// <summary>Denoises <paramref name="source"/>.</summary>
+    /// <param name="source">The noisy audio, IEEE float samples.</param>
+    /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
+    /// <param name="options">Run-time settings; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The source's rate is outside 8–384 kHz or it has more than 64 channels.</exception>
+    public DenoisingSampleProvider(ISampleProvider source, Model? model = null, DenoiserOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        WaveFormat = WaveFormat.CreateIeeeFloatWaveFormat(source.WaveFormat.SampleRate, source.WaveFormat.Channels);
+        _pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), WaveFormat.SampleRate, WaveFormat.Channels, compensateDelay: false);
+    }
+
+    /// <summary>The source's rate and channels, as IEEE float.</summary>
+    public WaveFormat WaveFormat { get; }
+
+    /// <summary>Speech activity of the last frame (0 to 1), averaged over channels.</summary>
+    public float SpeechActivity => _pipeline.SpeechActivity;
+
+    /// <summary>Fills <paramref name="buffer"/> with denoised samples, reading the source as needed.</summary>
+    /// <param name="buffer">Where the samples go (whole frames).</param>
+    /// <returns>How many samples were written; fewer than the buffer holds only at the end.</returns>
+    public int Read(Span<float> buffer)
+    {
+        int channels = WaveFormat.Channels;
+        int count = buffer.Length - (buffer.Length % channels);
+        while (_ready.Count - _head < count && !_ended)
+        {
+            int want = Math.Max(count, WaveFormat.SampleRate / 100 * channels);
+            want -= want % channels;
+            if (_block.Length < want)
+            {
+                _block = new float[want];
+            }
+
+            int got = _source.Read(_block.AsSpan(0, want));
+            got -= got % channels;
+            if (got > 0)
+            {
+                _pipeline.Process(_block.AsSpan(0, got), _ready);
+            }
+            else
+            {
+                _pipeline.Finish(_ready);
+                _ended = true;
+            }
+        }
+
+        int n = Math.Min(count, _ready.Count - _head);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready).Slice(_head, n).CopyTo(buffer);
+        _head += n;
+        if (_head > 4096 && _head * 2 > _ready.Count)
+        {
+            _ready.RemoveRange(0, _head);
+            _head = 0;
+        }
+
+        return n;
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace PercepNet.Cli.Commands;
+
+/// <summary>Parse-time checks shared by the commands' numeric options.</summary>
+internal static class NumericOptionChecks
+{
+    /// <summary>
+    /// Refuses NaN and negative values (and infinities unless <paramref name="allowInfinity"/>) with a message naming
+    /// the option; an absent optional value passes.
+    /// </summary>
+    public static void RequireNonNegative<T>(Option<T> option, string what = "number", bool allowInfinity = false)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is IConvertible value)
+            {
+                double x = value.ToDouble(CultureInfo.InvariantCulture);
+                if (double.IsNaN(x) || x < 0 || (!allowInfinity && double.IsInfinity(x)))
+                {
+                    result.AddError($"{option.Name} takes a non-negative {what}.");
+                }
+            }
+        });
+    }
+}

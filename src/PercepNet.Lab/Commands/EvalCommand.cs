@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PercepNet.Evaluation.Metrics;
+using PercepNet.Evaluation.Scoring;
+using Spectre.Console;
+
+using PercepNet.Cli.Commands;
+
+namespace PercepNet.Lab.Commands;
+
+/// <summary><c>percepnet eval</c>: scores degraded (e.g. denoised) files against references, and/or with DNSMOS.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var reference = new Option<string?>("--reference") { Description = "Directory of clean references (matched to the degraded files by name)." };
+        var degraded = new Option<string?>("--degraded") { Description = "Directory of files to score." };
+        var list = new Option<string?>("--list") { Description = "A list file instead of directories: 'reference,degraded' per line (or just 'degraded' for DNSMOS only)." };
+        var dnsmosDir = new Option<string?>("--dnsmos-dir") { Description = $"Directory holding sig_bak_ovr.onnx and model_v8.onnx (or set {Dnsmos.ModelDirectoryVariable})." };
+        var noDnsmos = new Option<bool>("--no-dnsmos") { Description = "Skip DNSMOS." };
+        var csv = new Option<string?>("--csv") { Description = "Write per-file scores as CSV." };
+        var json = new Option<string?>("--json") { Description = "Write per-file scores and the summary as JSON." };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files scored in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var maxDelay = new Option<double>("--max-delay-ms") { Description = "Largest delay searched when aligning to the reference.", DefaultValueFactory = _ => 100 };
+        var perFile = new Option<bool>("--per-file") { Description = "Print a row per file, not only the summary." };
+        var command = new Command("eval",
+            "Score files: SI-SDR, SNR, segmental SNR, STOI and ESTOI against references (delay found by cross-correlation "
+            + "and compensated), and DNSMOS P.835 (SIG, BAK, OVRL) and P.808. Prints means with 95 % confidence intervals.")
+        {
+            reference, degraded, list, dnsmosDir, noDnsmos, csv, json, jobs, maxDelay, perFile,
+        };
+        command.SetAction(parse => CommandRunner.Run(() => Run(parse.GetValue(reference), parse.GetValue(degraded), parse.GetValue(list),
+            parse.GetValue(noDnsmos) ? null : Dnsmos.ResolveDirectory(parse.GetValue(dnsmosDir)), parse.GetValue(noDnsmos),
+            parse.GetValue(csv), parse.GetValue(json), parse.GetValue(jobs), parse.GetValue(maxDelay), parse.GetValue(perFile))));
+        return command;
+    }
+
+    private static int Run(string? referenceDir, string? degradedDir, string? listPath, string? dnsmosDir, bool noDnsmos,
+        string? csvPath, string? jsonPath, int jobs, double maxDelayMs, bool perFile)
+    {
+        if ((degradedDir is null) == (listPath is null))
+        {
+            throw new UsageException("give either --degraded DIR (with --reference DIR for intrusive metrics) or --list FILE");
+        }
+
+        foreach (string? directory in new[] { referenceDir, degradedDir })
+        {
+            if (directory is not null && !Directory.Exists(directory))
+            {
+                throw new UsageException($"{directory}: directory not found");
+            }
+        }
+
+        if (listPath is not null && !File.Exists(listPath))
+        {
+            throw new UsageException($"{listPath}: list file not found");
+        }
+
+        var (pairs, problems) = listPath is not null ? Evaluator.ReadList(listPath) : Evaluator.PairDirectories(referenceDir, degradedDir!);
+        foreach (string problem in problems)
+        {
+            Console.Error.WriteLine($"warning: {problem}");
+        }
+
+        Dnsmos? dnsmos = null;
+        if (!noDnsmos)
+        {
+            if (dnsmosDir is null)
+            {
+                Console.Error.WriteLine($"warning: DNSMOS skipped: no model directory (give --dnsmos-dir or set {Dnsmos.ModelDirectoryVariable})");
+            }
+            else
+            {
+                try
+                {
+                    dnsmos = new Dnsmos(dnsmosDir);
+                }
+                catch (DnsmosModelsException e)
+                {
+                    Console.Error.WriteLine($"warning: DNSMOS skipped: {e.Message}");
+                }
+            }
+        }
+
+        using (dnsmos)
+        {
+            var evaluator = new Evaluator(dnsmos, new EvaluationOptions { MaxDelaySeconds = maxDelayMs / 1000 });
+            var results = new FileScores[pairs.Count];
+            var started = DateTime.UtcNow;
+            AnsiConsole.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask("scoring", maxValue: Math.Max(1, pairs.Count));
+                    Parallel.For(0, pairs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+                    {
+                        results[i] = evaluator.Score(pairs[i]);
+                        task.Increment(1);
+                    });
+                });
+            double seconds = (DateTime.UtcNow - started).TotalSeconds;
+
+            foreach (FileScores r in results)
+            {
+                foreach (string message in r.Messages)
+                {
+                    Console.Error.WriteLine($"warning: {message}");
+                }
+            }
+
+            IReadOnlyList<MetricSummary> summary = Summary.Of(results);
+            Render(results, summary, perFile);
+            int failed = results.Count(r => r.Failed);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} file(s) scored, {1} failed, {2} skipped before scoring, in {3:F1} s",
+                results.Length - failed, failed, problems.Count, seconds));
+            if (csvPath is not null)
+            {
+                AtomicText.Write(csvPath, ToCsv(results));
+            }
+
+            if (jsonPath is not null)
+            {
+                var options = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+                AtomicText.Write(jsonPath, JsonSerializer.Serialize(new { files = results, summary }, options) + Environment.NewLine);
+            }
+
+            return pairs.Count > 0 && failed == results.Length ? CommandRunner.InputError : 0;
+        }
+    }
+
+    private static void Render(IReadOnlyList<FileScores> results, IReadOnlyList<MetricSummary> summary, bool perFile)
+    {
+        if (perFile)
+        {
+            var files = new Table().Border(TableBorder.Rounded).AddColumn("file");
+            foreach (MetricSummary m in summary)
+            {
+                files.AddColumn(new TableColumn(m.Metric).RightAligned());
+            }
+
+            foreach (FileScores r in results)
+            {
+                var cells = new List<string> { Markup.Escape(r.Name) };
+                foreach (MetricSummary m in summary)
+                {
+                    double? v = Summary.Metrics.First(x => x.Name == m.Metric).Value(r);
+                    cells.Add(v is null ? "–" : v.Value.ToString("F3", CultureInfo.InvariantCulture));
+                }
+
+                files.AddRow([.. cells]);
+            }
+
+            AnsiConsole.Write(files);
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("files").RightAligned())
+            .AddColumn(new TableColumn("mean").RightAligned()).AddColumn(new TableColumn("95 % CI").RightAligned());
+        foreach (MetricSummary m in summary)
+        {
+            table.AddRow(m.Metric, m.Count.ToString(CultureInfo.InvariantCulture), m.Mean.ToString("F3", CultureInfo.InvariantCulture),
+                m.HalfWidth95 is null ? "–" : "± " + m.HalfWidth95.Value.ToString("F3", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string ToCsv(IReadOnlyList<FileScores> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("file,reference,degraded,seconds,delay_samples,si_sdr,snr,seg_snr,stoi,estoi,dnsmos_sig,dnsmos_bak,dnsmos_ovrl,dnsmos_p808,messages");
+        foreach (FileScores r in results)
+        {
+            static string F(double? v) => v is null ? "" : v.Value.ToString("R", CultureInfo.InvariantCulture);
+            static string Q(string? s) => s is null ? "" : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            text.AppendLine(string.Join(',', Q(r.Name), Q(r.Reference), Q(r.Degraded), F(r.Seconds), r.DelaySamples?.ToString(CultureInfo.InvariantCulture) ?? "",
+                F(r.SiSdr), F(r.Snr), F(r.SegmentalSnr), F(r.Stoi), F(r.Estoi), F(r.DnsmosSig), F(r.DnsmosBak), F(r.DnsmosOvrl), F(r.DnsmosP808),
+                Q(string.Join(" | ", r.Messages))));
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,3 @@
+using PercepNet.Lab;
+
+return LabApp.Run(args);

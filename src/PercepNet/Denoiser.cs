@@ -1,0 +1,207 @@
+using PercepNet.Frames;
+using PercepNet.Network;
+using PercepNet.Synthesis;
+
+namespace PercepNet;
+
+/// <summary>
+/// The streaming PercepNet denoiser for one channel of 48 kHz audio: create one per channel or stream. Denoisers made
+/// from the same <see cref="Model"/> share its weights and may run on different threads at once; one denoiser is
+/// used by one thread at a time.
+/// <para><see cref="Process"/> takes blocks of any size and returns as many samples, delayed by exactly
+/// <see cref="Latency"/> samples (1919: 30 ms of window overlap and look-ahead plus up to 479 samples waiting for a
+/// 10 ms frame to fill, the least any block-size-independent stream can promise). <see cref="ProcessFrame"/> takes
+/// whole 480-sample frames and has <see cref="FrameLatency"/> = 1440. Use one or the other on an instance (or
+/// <see cref="Reset"/> in between). Nothing is allocated per call.</para>
+/// <para>Input samples that are NaN or infinite are taken as 0 and others are clamped to [−1, 1]; the output is
+/// always finite and within [−1, 1].</para>
+/// </summary>
+public sealed class Denoiser
+{
+    /// <summary>The sample rate the denoiser runs at, in Hz (resample other rates; PercepNet.Audio does).</summary>
+    public const int SampleRate = FrameLayout.SampleRate;
+
+    /// <summary>Samples in one 10 ms frame, the unit of <see cref="ProcessFrame"/>.</summary>
+    public const int FrameSize = FrameLayout.HopSize;
+
+    private readonly EnhancementChain _chain;
+    private readonly HopStream _stream;
+    private readonly float[] _frame = new float[FrameLayout.HopSize];
+    private Mode _mode;
+
+    /// <summary>A denoiser running <paramref name="model"/>, or the model embedded in the library.</summary>
+    /// <param name="model">The network's weights, shared with other denoisers; null for <see cref="Model.Default"/>.</param>
+    /// <param name="options">Run-time settings; null for the defaults.</param>
+    public Denoiser(Model? model = null, DenoiserOptions? options = null)
+        : this((model ?? Model.Default).Compiled, options)
+    {
+    }
+
+    internal Denoiser(StoredModel model, DenoiserOptions? options = null)
+        : this(new CompiledModel(model), options)
+    {
+    }
+
+    internal Denoiser(CompiledModel model, DenoiserOptions? options = null)
+    {
+        options ??= new DenoiserOptions();
+        Network = new PercepNetNetwork(model, options.Kernels);
+        _chain = new EnhancementChain(Network);
+        _stream = new HopStream(_chain);
+        Options = options;
+    }
+
+    private enum Mode
+    {
+        None,
+        Blocks,
+        Frames,
+    }
+
+    /// <summary>Delay of <see cref="Process"/>'s output behind its input, in samples (1919).</summary>
+    public int Latency => _stream.Latency;
+
+    /// <summary>Delay of <see cref="ProcessFrame"/>'s output behind its input, in samples (1440: 30 ms).</summary>
+    public static int FrameLatency => FrameLayout.FrameLatency;
+
+    /// <summary>
+    /// The run-time settings. Assigning new ones (e.g. <c>denoiser.Options = denoiser.Options with { AttenuationLimitDb = 12 }</c>)
+    /// takes effect from the next frame, without a click or a reset.
+    /// </summary>
+    public DenoiserOptions Options
+    {
+        get;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+            _chain.GainFloor = float.IsPositiveInfinity(value.AttenuationLimitDb) ? 0f : MathF.Pow(10f, -value.AttenuationLimitDb / 20f);
+            _chain.PostfilterStrength = value.PostfilterStrength;
+            _chain.PostfilterBeta = value.PostfilterBeta;
+        }
+    }
+
+    /// <summary>
+    /// Speech activity of the latest frame, from 0 to 1: the share of the input's energy between 100 Hz and 4.35 kHz
+    /// that the network keeps. Near 1 for clean speech, near 0 in noise or silence.
+    /// </summary>
+    public float SpeechActivity => _chain.SpeechActivity;
+
+    /// <summary>The network this denoiser runs.</summary>
+    internal PercepNetNetwork Network { get; }
+
+    /// <summary>Denoises any number of samples; the output has the input's length and lags it by <see cref="Latency"/>.</summary>
+    /// <param name="input">Samples at 48 kHz, nominally in [−1, 1].</param>
+    /// <param name="output">Where the denoised samples go; as long as <paramref name="input"/>, and may be the same memory.</param>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="InvalidOperationException">This denoiser was last used with <see cref="ProcessFrame"/>.</exception>
+    public void Process(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (output.Length != input.Length)
+        {
+            throw new ArgumentException("The output must have the input's length.", nameof(output));
+        }
+
+        Use(Mode.Blocks);
+        const int Chunk = FrameLayout.HopSize;
+        for (int start = 0; start < input.Length; start += Chunk)
+        {
+            int n = Math.Min(Chunk, input.Length - start);
+            Span<float> clean = _frame.AsSpan(0, n);
+            Sanitise(input.Slice(start, n), clean);
+            _stream.Process(clean, output.Slice(start, n));
+            ClampOutput(output.Slice(start, n));
+        }
+    }
+
+    /// <summary>Denoises one 480-sample frame; the output lags by <see cref="FrameLatency"/>.</summary>
+    /// <param name="input">480 samples at 48 kHz.</param>
+    /// <param name="output">480 denoised samples; may be the same memory as <paramref name="input"/>.</param>
+    /// <exception cref="ArgumentException">A span is not 480 samples long.</exception>
+    /// <exception cref="InvalidOperationException">This denoiser was last used with <see cref="Process"/>.</exception>
+    public void ProcessFrame(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != FrameLayout.HopSize || output.Length != FrameLayout.HopSize)
+        {
+            throw new ArgumentException($"A frame has {FrameLayout.HopSize} samples.");
+        }
+
+        Use(Mode.Frames);
+        Sanitise(input, _frame);
+        _chain.ProcessHop(_frame, output);
+        ClampOutput(output);
+    }
+
+    /// <summary>
+    /// Ends the stream: feeds silence and writes the last <see cref="Latency"/> samples (after <see cref="Process"/>;
+    /// <see cref="FrameLatency"/> after <see cref="ProcessFrame"/>) into <paramref name="output"/>. The denoiser is
+    /// then reset, ready for a new stream.
+    /// </summary>
+    /// <param name="output">At least <see cref="Latency"/> samples long.</param>
+    /// <returns>How many samples were written.</returns>
+    public int Flush(Span<float> output)
+    {
+        int count = _mode == Mode.Frames ? FrameLatency : Latency;
+        if (output.Length < count)
+        {
+            throw new ArgumentException($"Flush writes {count} samples.", nameof(output));
+        }
+
+        Span<float> silence = stackalloc float[FrameLayout.HopSize];
+        silence.Clear();
+        if (_mode == Mode.Frames)
+        {
+            for (int done = 0; done < count; done += FrameLayout.HopSize)
+            {
+                _chain.ProcessHop(silence, output.Slice(done, FrameLayout.HopSize));
+            }
+        }
+        else
+        {
+            for (int done = 0; done < count; done += FrameLayout.HopSize)
+            {
+                int n = Math.Min(FrameLayout.HopSize, count - done);
+                _stream.Process(silence[..n], output.Slice(done, n));
+            }
+        }
+
+        ClampOutput(output[..count]);
+        Reset();
+        return count;
+    }
+
+    /// <summary>Forgets the whole stream state (signal history, pitch, recurrent state), as if newly created; keeps the options.</summary>
+    public void Reset()
+    {
+        _stream.Reset();
+        _mode = Mode.None;
+    }
+
+    private void Use(Mode mode)
+    {
+        if (_mode != Mode.None && _mode != mode)
+        {
+            throw new InvalidOperationException("Use either Process or ProcessFrame on a Denoiser (Reset to switch).");
+        }
+
+        _mode = mode;
+    }
+
+    private static void Sanitise(ReadOnlySpan<float> input, Span<float> output)
+    {
+        for (int i = 0; i < input.Length; i++)
+        {
+            float x = input[i];
+            output[i] = float.IsFinite(x) ? Math.Clamp(x, -1f, 1f) : 0f;
+        }
+    }
+
+    private static void ClampOutput(Span<float> output)
+    {
+        for (int i = 0; i < output.Length; i++)
+        {
+            float y = output[i];
+            output[i] = float.IsFinite(y) ? Math.Clamp(y, -1f, 1f) : 0f;
+        }
+    }
+}

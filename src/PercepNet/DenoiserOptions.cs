@@ -1,0 +1,55 @@
+using PercepNet.Gains;
+using PercepNet.Network;
+
+namespace PercepNet;
+
+/// <summary>
+/// A <see cref="Denoiser"/>'s run-time settings. Each is checked when it is set: a value out of range throws
+/// <see cref="ArgumentOutOfRangeException"/> naming the setting.
+/// </summary>
+public sealed record DenoiserOptions
+{
+    /// <summary>The default strength of the envelope postfilter's energy restoration (<see cref="PostfilterBeta"/>).</summary>
+    public const float DefaultPostfilterBeta = EnvelopePostfilter.DefaultBeta;
+
+    /// <summary>
+    /// The most any band is attenuated, in dB: a floor on the gains. 0 passes the input through unchanged (apart from
+    /// the delay); <see cref="float.PositiveInfinity"/> (the default) sets no limit. Values of 10–20 dB keep some
+    /// natural background.
+    /// </summary>
+    public float AttenuationLimitDb
+    {
+        get;
+        init => field = float.IsNaN(value) || value < 0
+            ? throw new ArgumentOutOfRangeException(nameof(AttenuationLimitDb), value, "The attenuation limit is a non-negative number of dB (or +∞ for none).")
+            : value;
+    } = float.PositiveInfinity;
+
+    /// <summary>
+    /// How much of the envelope postfilter is applied, from 0 (off: the network's gains as they are) to 1 (the
+    /// default: the full postfilter, which deepens the attenuation of noisy bands between and under speech harmonics).
+    /// Values in between blend the two sets of gains linearly.
+    /// </summary>
+    public float PostfilterStrength
+    {
+        get;
+        init => field = value is >= 0 and <= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(PostfilterStrength), value, "The postfilter strength is a number from 0 (off) to 1 (full).");
+    } = 1;
+
+    /// <summary>
+    /// β of the envelope postfilter: how much of the energy its gain warping removes is given back to the frame
+    /// (smaller: more, louder; larger: less, quieter noise between words). Non-negative; default 0.02.
+    /// </summary>
+    public float PostfilterBeta
+    {
+        get;
+        init => field = value >= 0 && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(PostfilterBeta), value, "The postfilter β is a non-negative finite number.");
+    } = DefaultPostfilterBeta;
+
+    /// <summary>Kernel implementation; null picks the fastest this CPU supports (tests and benchmarks choose).</summary>
+    internal KernelPath? Kernels { get; init; }
+}

@@ -1,0 +1,26 @@
+namespace PercepNet.Network;
+
+/// <summary>
+/// What the network does in the chain (SPEC §7): from one frame's 70 features, 34 band gains and 34 comb
+/// strengths in [0, 1]. Implementations keep their own recurrent state, one instance per stream.
+/// </summary>
+internal interface IGainEstimator
+{
+    void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths);
+
+    void Reset();
+}
+
+/// <summary>Fixed gains and strengths: a stand-in for the network when measuring or testing the DSP around it.</summary>
+internal sealed class ConstantGainEstimator(float gain, float strength) : IGainEstimator
+{
+    public void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
+    {
+        gains.Fill(gain);
+        strengths.Fill(strength);
+    }
+
+    public void Reset()
+    {
+    }
+}

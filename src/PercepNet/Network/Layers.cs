@@ -1,0 +1,162 @@
+namespace PercepNet.Network;
+
+internal enum Activation : byte
+{
+    Linear,
+    Tanh,
+    Sigmoid,
+}
+
+internal static class ActivationFunctions
+{
+    public static void Apply(Activation activation, Span<float> values)
+    {
+        switch (activation)
+        {
+            case Activation.Tanh: Activations.Tanh(values); break;
+            case Activation.Sigmoid: Activations.Sigmoid(values); break;
+        }
+    }
+}
+
+/// <summary>Shared, immutable weights of a dense layer: y = act(W·x + b).</summary>
+internal sealed class DenseWeights(WeightMatrix matrix, float[] bias, Activation activation)
+{
+    public WeightMatrix Matrix { get; } = matrix;
+    public float[] Bias { get; } = bias;
+    public Activation Activation { get; } = activation;
+    public int Inputs => Matrix.Columns;
+    public int Outputs => Matrix.Rows;
+
+    public static DenseWeights From(DenseParameters p, Activation activation, Quantisation quantisation) =>
+        new(WeightMatrix.Create(p.Weights, p.Outputs, p.Inputs, quantisation), (float[])p.Bias.Clone(), activation);
+
+    /// <summary>
+    /// A causal convolution over time as a dense layer on the concatenated last <paramref name="p"/>.Kernel inputs
+    /// (oldest first): PyTorch's [out][in][k] weights are rearranged to [out][k][in].
+    /// </summary>
+    public static DenseWeights FromConvolution(ConvParameters p, Activation activation, Quantisation quantisation)
+    {
+        var rearranged = new float[p.Weights.Length];
+        for (int o = 0; o < p.Outputs; o++)
+        {
+            for (int i = 0; i < p.Inputs; i++)
+            {
+                for (int k = 0; k < p.Kernel; k++)
+                {
+                    rearranged[(o * p.Kernel * p.Inputs) + (k * p.Inputs) + i] = p.Weights[(((o * p.Inputs) + i) * p.Kernel) + k];
+                }
+            }
+        }
+
+        return new(WeightMatrix.Create(rearranged, p.Outputs, p.Inputs * p.Kernel, quantisation), (float[])p.Bias.Clone(), activation);
+    }
+}
+
+/// <summary>Shared, immutable weights of a GRU layer (PyTorch gate order r, z, n).</summary>
+internal sealed class GruWeights(WeightMatrix input, WeightMatrix recurrent, float[] inputBias, float[] recurrentBias)
+{
+    public WeightMatrix Input { get; } = input;
+    public WeightMatrix Recurrent { get; } = recurrent;
+    public float[] InputBias { get; } = inputBias;
+    public float[] RecurrentBias { get; } = recurrentBias;
+    public int Inputs => Input.Columns;
+    public int Hidden => Recurrent.Columns;
+
+    public static GruWeights From(GruParameters p, Quantisation quantisation) =>
+        new(WeightMatrix.Create(p.InputWeights, 3 * p.Hidden, p.Inputs, quantisation),
+            WeightMatrix.Create(p.RecurrentWeights, 3 * p.Hidden, p.Hidden, quantisation),
+            (float[])p.InputBias.Clone(), (float[])p.RecurrentBias.Clone());
+}
+
+/// <summary>A dense layer's per-stream output buffer.</summary>
+internal sealed class DenseLayer(DenseWeights weights)
+{
+    public float[] Output { get; } = new float[weights.Outputs];
+
+    public void Step(ReadOnlySpan<float> input, Span<byte> scratch, KernelPath path)
+    {
+        weights.Matrix.Multiply(input, Output, scratch, path);
+        float[] bias = weights.Bias;
+        for (int i = 0; i < Output.Length; i++)
+        {
+            Output[i] += bias[i];
+        }
+
+        ActivationFunctions.Apply(weights.Activation, Output);
+    }
+}
+
+/// <summary>A streaming causal 1-D convolution over time: it keeps the last kernel − 1 inputs itself.</summary>
+internal sealed class ConvLayer
+{
+    private readonly DenseLayer _dense;
+    private readonly float[] _window; // kernel × inputs, oldest first
+    private readonly int _inputs;
+
+    public ConvLayer(DenseWeights weights, int inputs)
+    {
+        if (weights.Inputs % inputs != 0)
+        {
+            throw new ArgumentException("Convolution weights do not match the input width.");
+        }
+
+        _inputs = inputs;
+        _dense = new DenseLayer(weights);
+        _window = new float[weights.Inputs];
+    }
+
+    public float[] Output => _dense.Output;
+
+    public void Step(ReadOnlySpan<float> input, Span<byte> scratch, KernelPath path)
+    {
+        Array.Copy(_window, _inputs, _window, 0, _window.Length - _inputs);
+        input.CopyTo(_window.AsSpan(_window.Length - _inputs));
+        _dense.Step(_window, scratch, path);
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_window);
+        Array.Clear(_dense.Output);
+    }
+}
+
+/// <summary>A GRU layer with its hidden state: h' = (1 − z)⊙n + z⊙h (PyTorch's equations).</summary>
+internal sealed class GruLayer(GruWeights weights)
+{
+    private readonly float[] _gatesInput = new float[3 * weights.Hidden];
+    private readonly float[] _gatesRecurrent = new float[3 * weights.Hidden];
+
+    /// <summary>The hidden state after the last step.</summary>
+    public float[] State { get; } = new float[weights.Hidden];
+
+    public void Step(ReadOnlySpan<float> input, Span<byte> scratch, KernelPath path)
+    {
+        int h = weights.Hidden;
+        weights.Input.Multiply(input, _gatesInput, scratch, path);
+        weights.Recurrent.Multiply(State, _gatesRecurrent, scratch, path);
+        float[] bi = weights.InputBias, bh = weights.RecurrentBias;
+        Span<float> rz = _gatesInput.AsSpan(0, 2 * h);
+        for (int i = 0; i < 2 * h; i++)
+        {
+            rz[i] += bi[i] + _gatesRecurrent[i] + bh[i];
+        }
+
+        Activations.Sigmoid(rz);
+        Span<float> n = _gatesInput.AsSpan(2 * h, h);
+        for (int i = 0; i < h; i++)
+        {
+            n[i] += bi[(2 * h) + i] + (rz[i] * (_gatesRecurrent[(2 * h) + i] + bh[(2 * h) + i]));
+        }
+
+        Activations.Tanh(n);
+        for (int i = 0; i < h; i++)
+        {
+            float z = rz[h + i];
+            State[i] = ((1f - z) * n[i]) + (z * State[i]);
+        }
+    }
+
+    public void Reset() => Array.Clear(State);
+}

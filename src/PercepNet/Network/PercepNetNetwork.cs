@@ -1,0 +1,92 @@
+namespace PercepNet.Network;
+
+/// <summary>
+/// One stream's run of the network of SPEC §7 (see <see cref="ModelShape"/>): features in, 34 gains and 34 comb
+/// strengths out, one frame at a time. The weights are shared (<see cref="CompiledModel"/>); the state is this
+/// object's. Nothing is allocated per frame.
+/// </summary>
+internal sealed class PercepNetNetwork : IGainEstimator
+{
+    private readonly CompiledModel _model;
+    private readonly DenseLayer _input;
+    private readonly ConvLayer _conv1;
+    private readonly ConvLayer _conv2;
+    private readonly GruLayer _gru1;
+    private readonly GruLayer _gru2;
+    private readonly GruLayer _gru3;
+    private readonly GruLayer _gainGru;
+    private readonly DenseLayer _gainOutput;
+    private readonly GruLayer _strengthGru;
+    private readonly DenseLayer _strengthOutput;
+    private readonly float[] _gainInput;
+    private readonly float[] _strengthInput;
+    private readonly byte[] _scratch;
+
+    public PercepNetNetwork(CompiledModel model, KernelPath? path = null)
+    {
+        _model = model;
+        Path = path ?? KernelPaths.Best;
+        ModelShape s = model.Shape;
+        _input = new DenseLayer(model.Input);
+        _conv1 = new ConvLayer(model.Conv1, s.DenseWidth);
+        _conv2 = new ConvLayer(model.Conv2, s.Conv1Width);
+        _gru1 = new GruLayer(model.Gru1);
+        _gru2 = new GruLayer(model.Gru2);
+        _gru3 = new GruLayer(model.Gru3);
+        _gainGru = new GruLayer(model.GainGru);
+        _gainOutput = new DenseLayer(model.GainOutput);
+        _strengthGru = new GruLayer(model.StrengthGru);
+        _strengthOutput = new DenseLayer(model.StrengthOutput);
+        _gainInput = new float[s.GainDenseInputs];
+        _strengthInput = new float[s.StrengthGruInputs];
+        _scratch = new byte[model.ScratchBytes];
+    }
+
+    public KernelPath Path { get; }
+
+    public ModelShape Shape => _model.Shape;
+
+    public void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
+    {
+        KernelPath path = Path;
+        Span<byte> scratch = _scratch;
+        _input.Step(features, scratch, path);
+        _conv1.Step(_input.Output, scratch, path);
+        _conv2.Step(_conv1.Output, scratch, path);
+        float[] conv = _conv2.Output;
+        _gru1.Step(conv, scratch, path);
+        _gru2.Step(_gru1.State, scratch, path);
+        _gru3.Step(_gru2.State, scratch, path);
+        _gainGru.Step(_gru3.State, scratch, path);
+
+        // Gain branch input: concat(conv2, GRU1, GRU2, GRU3, gain GRU).
+        Span<float> g = _gainInput;
+        conv.CopyTo(g);
+        g = g[conv.Length..];
+        _gru1.State.CopyTo(g);
+        g = g[_gru1.State.Length..];
+        _gru2.State.CopyTo(g);
+        g = g[_gru2.State.Length..];
+        _gru3.State.CopyTo(g);
+        g = g[_gru3.State.Length..];
+        _gainGru.State.CopyTo(g);
+        _gainOutput.Step(_gainInput, scratch, path);
+        conv.CopyTo(_strengthInput, 0);
+        _gru3.State.CopyTo(_strengthInput, conv.Length);
+        _strengthGru.Step(_strengthInput, scratch, path);
+        _strengthOutput.Step(_strengthGru.State, scratch, path);
+        _gainOutput.Output.CopyTo(gains);
+        _strengthOutput.Output.CopyTo(strengths);
+    }
+
+    public void Reset()
+    {
+        _conv1.Reset();
+        _conv2.Reset();
+        _gru1.Reset();
+        _gru2.Reset();
+        _gru3.Reset();
+        _gainGru.Reset();
+        _strengthGru.Reset();
+    }
+}

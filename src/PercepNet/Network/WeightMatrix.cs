@@ -1,0 +1,219 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PercepNet.Network;
+
+/// <summary>
+/// An immutable weight matrix (row-major, out × in) computing y = W·x, shared by every stream that uses the model.
+/// Per-stream scratch space is passed in, so one matrix serves many threads.
+/// </summary>
+internal abstract class WeightMatrix
+{
+    protected WeightMatrix(int rows, int columns)
+    {
+        Rows = rows;
+        Columns = columns;
+    }
+
+    public int Rows { get; }
+
+    public int Columns { get; }
+
+    /// <summary>Bytes of scratch <see cref="Multiply"/> needs.</summary>
+    public abstract int ScratchBytes { get; }
+
+    /// <summary>y = W·x; <paramref name="x"/> has <see cref="Columns"/> values, <paramref name="y"/> has <see cref="Rows"/>.</summary>
+    public abstract void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, KernelPath path);
+
+    /// <summary>The weights as float (dequantised where stored as int8), row-major.</summary>
+    public abstract float[] ToFloat();
+
+    public static WeightMatrix Create(ReadOnlySpan<float> weights, int rows, int columns, Quantisation quantisation) =>
+        quantisation == Quantisation.Int8
+            ? new Int8WeightMatrix(weights, rows, columns)
+            : new FloatWeightMatrix(weights, rows, columns);
+}
+
+internal sealed class FloatWeightMatrix : WeightMatrix
+{
+    private readonly float[] _weights;
+
+    public FloatWeightMatrix(ReadOnlySpan<float> weights, int rows, int columns)
+        : base(rows, columns)
+    {
+        if (weights.Length != rows * columns)
+        {
+            throw new ArgumentException($"Expected {rows}×{columns} weights, got {weights.Length}.");
+        }
+
+        _weights = weights.ToArray();
+    }
+
+    public override int ScratchBytes => 0;
+
+    public override float[] ToFloat() => (float[])_weights.Clone();
+
+    public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, KernelPath path)
+    {
+        ReadOnlySpan<float> w = _weights;
+        int n = Columns;
+        if (path == KernelPath.Simd && (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated))
+        {
+            for (int r = 0; r < Rows; r++)
+            {
+                y[r] = Analysis.VectorMath.Dot(w.Slice(r * n, n), x);
+            }
+        }
+        else
+        {
+            for (int r = 0; r < Rows; r++)
+            {
+                y[r] = Analysis.VectorMath.DotPortable(w.Slice(r * n, n), x);
+            }
+        }
+    }
+}
+
+internal sealed class Int8WeightMatrix : WeightMatrix
+{
+    /// <summary>Weight scale: stored value = round(256·w).</summary>
+    public const float WeightScale = 256f;
+
+    /// <summary>Activation code for x: 64 + round(63·x).</summary>
+    public const int ActivationOffset = 64;
+
+    public const float ActivationScale = 63f;
+
+    private const int Block = 32;
+
+    private readonly sbyte[] _weights; // rows × stride, zero-padded
+    private readonly int[] _rowSums;   // Σ_j w_j per row, for the activation offset
+    private readonly int _stride;
+
+    public Int8WeightMatrix(ReadOnlySpan<float> weights, int rows, int columns)
+        : base(rows, columns)
+    {
+        if (weights.Length != rows * columns)
+        {
+            throw new ArgumentException($"Expected {rows}×{columns} weights, got {weights.Length}.");
+        }
+
+        _stride = (columns + Block - 1) / Block * Block;
+        _weights = new sbyte[rows * _stride];
+        _rowSums = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int sum = 0;
+            for (int c = 0; c < columns; c++)
+            {
+                sbyte q = Quantise(weights[(r * columns) + c]);
+                _weights[(r * _stride) + c] = q;
+                sum += q;
+            }
+
+            _rowSums[r] = sum;
+        }
+    }
+
+    public override int ScratchBytes => _stride;
+
+    public static sbyte Quantise(float weight)
+    {
+        float scaled = MathF.Round(weight * WeightScale);
+        return (sbyte)Math.Clamp(float.IsNaN(scaled) ? 0 : scaled, -127, 127);
+    }
+
+    public static byte QuantiseActivation(float x)
+    {
+        if (float.IsNaN(x))
+        {
+            return ActivationOffset;
+        }
+
+        return (byte)(ActivationOffset + (int)MathF.Round(ActivationScale * Math.Clamp(x, -1f, 1f)));
+    }
+
+    public override float[] ToFloat()
+    {
+        var result = new float[Rows * Columns];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int c = 0; c < Columns; c++)
+            {
+                result[(r * Columns) + c] = _weights[(r * _stride) + c] / WeightScale;
+            }
+        }
+
+        return result;
+    }
+
+    public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, KernelPath path)
+    {
+        Span<byte> u = scratch[.._stride];
+        for (int c = 0; c < Columns; c++)
+        {
+            u[c] = QuantiseActivation(x[c]);
+        }
+
+        u[Columns..].Clear();
+        const float Scale = 1f / (ActivationScale * WeightScale);
+        if (path == KernelPath.Simd && Avx2.IsSupported)
+        {
+            MultiplyAvx2(u, y, Scale);
+        }
+        else
+        {
+            for (int r = 0; r < Rows; r++)
+            {
+                ReadOnlySpan<sbyte> w = _weights.AsSpan(r * _stride, Columns);
+                int acc = 0;
+                for (int c = 0; c < Columns; c++)
+                {
+                    acc += u[c] * w[c];
+                }
+
+                y[r] = (acc - (ActivationOffset * _rowSums[r])) * Scale;
+            }
+        }
+    }
+
+    private void MultiplyAvx2(ReadOnlySpan<byte> u, Span<float> y, float scale)
+    {
+        ref byte ru = ref MemoryMarshal.GetReference(u);
+        ref sbyte rw = ref MemoryMarshal.GetArrayDataReference(_weights);
+        Vector256<short> ones = Vector256.Create((short)1);
+        int r = 0;
+        for (; r <= Rows - 4; r += 4)
+        {
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            nuint o0 = (nuint)(r * _stride), o1 = o0 + (nuint)_stride, o2 = o1 + (nuint)_stride, o3 = o2 + (nuint)_stride;
+            for (int c = 0; c < _stride; c += Block)
+            {
+                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o0 + (nuint)c)), ones));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o1 + (nuint)c)), ones));
+                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o2 + (nuint)c)), ones));
+                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o3 + (nuint)c)), ones));
+            }
+
+            y[r] = (Vector256.Sum(a0) - (ActivationOffset * _rowSums[r])) * scale;
+            y[r + 1] = (Vector256.Sum(a1) - (ActivationOffset * _rowSums[r + 1])) * scale;
+            y[r + 2] = (Vector256.Sum(a2) - (ActivationOffset * _rowSums[r + 2])) * scale;
+            y[r + 3] = (Vector256.Sum(a3) - (ActivationOffset * _rowSums[r + 3])) * scale;
+        }
+
+        for (; r < Rows; r++)
+        {
+            Vector256<int> a = Vector256<int>.Zero;
+            nuint o = (nuint)(r * _stride);
+            for (int c = 0; c < _stride; c += Block)
+            {
+                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
+                a = Avx2.Add(a, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o + (nuint)c)), ones));
+            }
+
+            y[r] = (Vector256.Sum(a) - (ActivationOffset * _rowSums[r])) * scale;
+        }
+    }
+}

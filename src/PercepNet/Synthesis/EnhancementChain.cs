@@ -1,0 +1,96 @@
+using PercepNet.Analysis;
+using PercepNet.Features;
+using PercepNet.Frames;
+using PercepNet.Gains;
+using PercepNet.Network;
+
+namespace PercepNet.Synthesis;
+
+/// <summary>
+/// The inference chain of SPEC §13 around a gain estimator: analysis (spectrum, pitch, comb, coherences) →
+/// features → estimator → envelope postfilter → pitch mixing and band scaling → overlap-add. One instance per
+/// stream; nothing is allocated per hop.
+/// </summary>
+internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
+{
+    private readonly FrameAnalyzer _analyzer = new();
+    private readonly OverlapAddSynthesizer _synthesizer = new();
+    private readonly BandShaper _shaper = new();
+    private readonly float[] _features = new float[FeatureExtractor.Count];
+    private readonly float[] _gains = new float[ErbBands.Count];
+    private readonly float[] _strengths = new float[ErbBands.Count];
+    private readonly float[] _postfiltered = new float[ErbBands.Count];
+    private readonly ComplexF[] _enhanced = new ComplexF[FrameLayout.BinCount];
+
+    public int Latency => FrameLayout.FrameLatency;
+
+    /// <summary>How much of the envelope postfilter is applied: 0 off, 1 full, a linear blend of the gains between.</summary>
+    public float PostfilterStrength { get; set; } = 1;
+
+    /// <summary>β of the postfilter.</summary>
+    public float PostfilterBeta { get; set; } = EnvelopePostfilter.DefaultBeta;
+
+    /// <summary>Smallest band gain applied (linear); 0 = no limit. See <c>DenoiserOptions.AttenuationLimitDb</c>.</summary>
+    public float GainFloor { get; set; }
+
+    /// <summary>
+    /// Speech activity of the last frame, in [0, 1]: the share of the noisy energy between 100 Hz and 4.35 kHz (bands
+    /// 2–20) that the estimated gains keep, Σ g_b²·E_b / Σ E_b. Near 1 when the estimator hears clean speech, near 0 in
+    /// noise or silence.
+    /// </summary>
+    public float SpeechActivity { get; private set; }
+
+    /// <summary>The features of the last frame (for inspection and dataset building).</summary>
+    public ReadOnlySpan<float> Features => _features;
+
+    public void ProcessHop(ReadOnlySpan<float> input, Span<float> output)
+    {
+        _analyzer.Push(input);
+        FeatureExtractor.Extract(_analyzer, _features);
+        estimator.Estimate(_features, _gains, _strengths);
+        SpeechActivity = ActivityOf(_gains, _analyzer.BandEnergies);
+        Span<float> gains = _gains;
+        float strength = PostfilterStrength;
+        if (strength > 0)
+        {
+            EnvelopePostfilter.Apply(_gains, _analyzer.BandEnergies, _postfiltered, PostfilterBeta);
+            if (strength < 1)
+            {
+                for (int b = 0; b < _postfiltered.Length; b++)
+                {
+                    _postfiltered[b] = _gains[b] + (strength * (_postfiltered[b] - _gains[b]));
+                }
+            }
+
+            gains = _postfiltered;
+        }
+
+        for (int b = 0; b < gains.Length; b++)
+        {
+            gains[b] = float.IsFinite(gains[b]) ? MathF.Max(gains[b], GainFloor) : GainFloor;
+        }
+
+        _shaper.Shape(_analyzer.Spectrum, _analyzer.CombSpectrum, _analyzer.BandEnergies, gains, _strengths, _enhanced);
+        _synthesizer.Synthesize(_enhanced, output);
+    }
+
+    private static float ActivityOf(ReadOnlySpan<float> gains, ReadOnlySpan<float> energies)
+    {
+        double kept = 0, total = 0;
+        for (int b = 2; b <= 20; b++)
+        {
+            kept += gains[b] * gains[b] * (double)energies[b];
+            total += energies[b];
+        }
+
+        return total > 1e-9 ? (float)Math.Clamp(kept / total, 0, 1) : 0f;
+    }
+
+    public void Reset()
+    {
+        SpeechActivity = 0f;
+        _analyzer.Reset();
+        _synthesizer.Reset();
+        estimator.Reset();
+    }
+}

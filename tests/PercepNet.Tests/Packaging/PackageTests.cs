@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace PercepNet.Tests.Packaging;
+
+/// <summary>
+/// Packs the runtime, audio and tool packages (or reads those in $PERCEPNET_PACKAGES, which CI packs once) and checks
+/// what a user installs: sizes, dependencies, the tool's dependency closure, and the files every package carries.
+/// </summary>
+public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture<PackageTests.Packages>
+{
+    private const long MiB = 1024 * 1024;
+    private static readonly string[] Forbidden = ["torch", "onnx", "skiasharp"];
+
+    public sealed class Packages : IDisposable
+    {
+        private readonly string? _temporary;
+
+        public Packages()
+        {
+            string? given = Environment.GetEnvironmentVariable("PERCEPNET_PACKAGES");
+            if (!string.IsNullOrEmpty(given))
+            {
+                Folder = given;
+                return;
+            }
+
+            _temporary = Directory.CreateTempSubdirectory("percepnet-packages-").FullName;
+            Folder = _temporary;
+            foreach (string project in new[] { "src/PercepNet", "src/PercepNet.Audio", "src/PercepNet.Cli" })
+            {
+                var start = new ProcessStartInfo("dotnet", ["pack", Repository.PathOf(project), "-c", "Release", "-o", Folder, "-nologo", "-v", "q"])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                using Process process = Process.Start(start)!;
+                Task<string> error = process.StandardError.ReadToEndAsync();
+                string output = process.StandardOutput.ReadToEnd() + error.Result;
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"dotnet pack {project} failed:\n{output}");
+                }
+            }
+        }
+
+        public string Folder { get; }
+
+        public string PathOf(string id) => Directory.EnumerateFiles(Folder, "*.nupkg")
+            .Single(p => Regex.IsMatch(Path.GetFileName(p), $@"^{Regex.Escape(id)}\.\d+\.\d+\.\d+(-[\w.]+)?\.nupkg$"));
+
+        public void Dispose()
+        {
+            if (_temporary is not null)
+            {
+                Directory.Delete(_temporary, recursive: true);
+            }
+        }
+    }
+
+    private static XDocument Nuspec(ZipArchive package) =>
+        XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+
+    private static XElement[] Dependencies(ZipArchive package) =>
+        [.. Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency")];
+
+    [Fact]
+    public void TheRuntimeHasNoDependenciesAndFitsInThreeMegabytes()
+    {
+        string path = packages.PathOf("PercepNet");
+        Assert.InRange(new FileInfo(path).Length, 1, 3 * MiB);
+        using ZipArchive package = ZipFile.OpenRead(path);
+        Assert.Empty(Dependencies(package));
+        Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/PercepNet.dll");
+        Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/PercepNet.xml");
+    }
+
+    [Fact]
+    public void TheAudioPackageDependsOnTheRuntimeAndTheDecodersOnly()
+    {
+        using ZipArchive package = ZipFile.OpenRead(packages.PathOf("PercepNet.Audio"));
+        string[] ids = [.. Dependencies(package).Select(d => (string)d.Attribute("id")!).Order(StringComparer.Ordinal)];
+        Assert.Equal(["NAudio.Core", "NLayer", "NVorbis", "PercepNet"], ids);
+    }
+
+    [Fact]
+    public void TheToolCarriesNeitherTorchNorOnnxRuntimeAndFitsInThirtyMegabytes()
+    {
+        string path = packages.PathOf("PercepNet.Tool");
+        Assert.InRange(new FileInfo(path).Length, 1, 30 * MiB);
+        using ZipArchive package = ZipFile.OpenRead(path);
+        Assert.Empty(Dependencies(package));
+        Assert.Contains(package.Entries, e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        Assert.DoesNotContain(package.Entries, e => Forbidden.Any(f => e.FullName.Contains(f, StringComparison.OrdinalIgnoreCase)));
+        ZipArchiveEntry deps = package.Entries.Single(e => e.FullName.EndsWith(".deps.json", StringComparison.Ordinal));
+        using var reader = new StreamReader(deps.Open());
+        string closure = reader.ReadToEnd();
+        Assert.Contains("PercepNet.Audio", closure, StringComparison.Ordinal);
+        foreach (string name in Forbidden)
+        {
+            Assert.DoesNotContain(name, closure, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory]
+    [InlineData("PercepNet")]
+    [InlineData("PercepNet.Audio")]
+    [InlineData("PercepNet.Tool")]
+    public void EveryPackageHasReadmeLicenceNoticeVersionAndSymbols(string id)
+    {
+        string path = packages.PathOf(id);
+        using ZipArchive package = ZipFile.OpenRead(path);
+        foreach (string file in new[] { "README.md", "LICENSE", "NOTICE" })
+        {
+            ZipArchiveEntry? entry = package.GetEntry(file);
+            Assert.True(entry is { Length: > 100 }, $"{id} lacks a {file}");
+        }
+
+        XDocument nuspec = Nuspec(package);
+        string Field(string name) => nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
+        Assert.Equal("MIT", Field("license"));
+        Assert.Matches(@"^\d+\.\d+\.\d+", Field("version"));
+        Assert.Equal("README.md", Field("readme"));
+        Assert.True(File.Exists(Path.ChangeExtension(path, ".snupkg")), $"{id} has no symbol package");
+    }
+}

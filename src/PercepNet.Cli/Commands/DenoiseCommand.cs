@@ -26,6 +26,7 @@ internal static class DenoiseCommand
             Description = "Write noisy and denoised spectrograms side by side as PNG: a file (one input) or a directory (NAME.png per input).",
         };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var command = new Command("denoise", "Remove noise and reverberation from recordings.")
         {
             inputs, output, model, keepDelay, asFloat, spectrogram, jobs,

@@ -24,4 +24,19 @@ internal static class NumericOptionChecks
             }
         });
     }
+
+    /// <summary>Refuses whole numbers outside [<paramref name="least"/>, <paramref name="most"/>] with a message naming the option.</summary>
+    public static void RequireRange(Option<int> option, int least, int most, string what)
+    {
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value < least || value > most)
+            {
+                result.AddError(most == int.MaxValue
+                    ? $"{option.Name} takes {what} of at least {least} (got {value})."
+                    : $"{option.Name} takes {what} from {least} to {most} (got {value}).");
+            }
+        });
+    }
 }

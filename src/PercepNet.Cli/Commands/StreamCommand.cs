@@ -12,6 +12,8 @@ internal static class StreamCommand
         var channels = new Option<int>("--channels", "-c") { Description = "Interleaved channels.", DefaultValueFactory = _ => 1 };
         var format = new Option<string>("--format", "-f") { Description = "Sample format: s16le or f32le.", DefaultValueFactory = _ => "s16le" };
         format.AcceptOnlyFromAmong("s16le", "f32le");
+        NumericOptionChecks.RequireRange(rate, 8000, 384000, "a sample rate in Hz");
+        NumericOptionChecks.RequireRange(channels, 1, 64, "a channel count");
         var model = ModelOptions.Create();
         var knobs = new RuntimeOptions();
         var command = new Command("stream",

@@ -40,6 +40,7 @@ internal static class DatasetCommand
         var modulation = new Option<double>("--noise-modulation") { Description = "Fraction of noise layers whose level wanders by up to 3-20 dB; 0 turns it off.", DefaultValueFactory = _ => new MixtureRecipe().NoiseModulationFraction };
         var early = new Option<double>("--early-reflections") { Description = "Seconds after the direct sound that a reverberant segment's target keeps (then a 10 ms fade); 0 to 0.2.", DefaultValueFactory = _ => new MixtureRecipe().EarlyReflectionSeconds };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var command = new Command("build",
             "Mix clean speech with noise and reverberation , compute the 70 features and the targets with the "
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "

@@ -23,6 +23,7 @@ internal static class EvalCommand
         var csv = new Option<string?>("--csv") { Description = "Write per-file scores as CSV." };
         var json = new Option<string?>("--json") { Description = "Write per-file scores and the summary as JSON." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files scored in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var maxDelay = new Option<double>("--max-delay-ms") { Description = "Largest delay searched when aligning to the reference.", DefaultValueFactory = _ => 100 };
         var perFile = new Option<bool>("--per-file") { Description = "Print a row per file, not only the summary." };
         var command = new Command("eval",

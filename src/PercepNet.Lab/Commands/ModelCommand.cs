@@ -15,17 +15,18 @@ internal static class ModelCommand
         var preset = new Option<string>("--preset") { Description = "paper, medium or small.", DefaultValueFactory = _ => "medium" };
         preset.AcceptOnlyFromAmong([.. ModelShape.Presets.Select(p => p.Preset)]);
         var output = new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true };
-        var asFloat = new Option<bool>("--float") { Description = "Store float32 weights instead of int8." };
+        var weights = new Option<string>("--weights") { Description = "int8 or float32.", DefaultValueFactory = _ => "int8" };
+        weights.AcceptOnlyFromAmong("int8", "float32");
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 1 };
         var random = new Command("random", "Write a model of a preset with random weights: runnable, for measuring speed before training.")
         {
-            preset, output, asFloat, seed,
+            preset, output, weights, seed,
         };
         random.SetAction(parse => CommandRunner.Run(() =>
         {
             ModelShape shape = ModelShape.FromPreset(parse.GetValue(preset)!);
             var model = new StoredModel(RandomModel.Create(shape, parse.GetValue(seed)),
-                parse.GetValue(asFloat) ? Quantisation.Float32 : Quantisation.Int8, $"random weights, seed {parse.GetValue(seed)} (not trained)");
+                parse.GetValue(weights) == "float32" ? Quantisation.Float32 : Quantisation.Int8, $"random weights, seed {parse.GetValue(seed)} (not trained)");
             ModelFileWriter.Write(parse.GetValue(output)!, model);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape.Preset}: {shape.ParameterCount:N0} parameters, {model.Quantisation}"));
             return 0;

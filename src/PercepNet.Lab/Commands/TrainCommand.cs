@@ -14,7 +14,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet dataset build'.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet-lab dataset build'.", Required = true };
         var preset = new Option<string>("--preset") { Description = "paper, medium or small.", DefaultValueFactory = _ => "medium" };
         preset.AcceptOnlyFromAmong([.. ModelShape.Presets.Select(p => p.Preset)]);
         var output = new Option<string>("--output", "-o") { Description = "Run folder: checkpoints, log.csv, loss.svg, epoch-NN-{float32,int8}.pnm, best-{float32,int8}.pnm.", Required = true };
@@ -77,7 +77,7 @@ internal static class TrainCommand
     /// <summary><c>percepnet validate</c>: the validation loss of model files on one dataset's held-out split.</summary>
     public static Command CreateValidate()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet dataset build'.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder made by 'percepnet-lab dataset build'.", Required = true };
         var models = new Argument<string[]>("models") { Description = "Model files (.pnm).", Arity = ArgumentArity.OneOrMore };
         var command = new Command("validate",
             "Print each model's loss on a dataset's validation split, computed as training computes it each epoch: "

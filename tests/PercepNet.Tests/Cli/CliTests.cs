@@ -123,7 +123,7 @@ public sealed class CliTests : IDisposable
     public void ModelConvertQuantisesAndRelabels()
     {
         string source = PathOf("random.pnm"), converted = PathOf("int8.pnm");
-        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "--float", "-o", source).Code);
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "--weights", "float32", "-o", source).Code);
         var result = CliRunner.Run("model", "convert", source, "-o", converted, "--weights", "int8", "--description", "test model 2; {old}");
         Assert.True(result.Code == 0, result.Error);
         var model = PercepNet.Network.ModelFile.Read(converted);
@@ -141,8 +141,8 @@ public sealed class CliTests : IDisposable
     public void ModelAverageWritesTheMeanAndRefusesMixedShapes()
     {
         string a = PathOf("avg-a.pnm"), b = PathOf("avg-b.pnm"), mean = PathOf("avg.pnm"), small = PathOf("avg-small.pnm");
-        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--float", "--seed", "1", "-o", a).Code);
-        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--float", "--seed", "2", "-o", b).Code);
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--weights", "float32", "--seed", "1", "-o", a).Code);
+        Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--weights", "float32", "--seed", "2", "-o", b).Code);
         var result = CliRunner.Run("model", "average", a, b, "-o", mean, "--weights", "float32");
         Assert.True(result.Code == 0, result.Error);
         var (first, second, averaged) = (PercepNet.Network.ModelFile.Read(a), PercepNet.Network.ModelFile.Read(b), PercepNet.Network.ModelFile.Read(mean));

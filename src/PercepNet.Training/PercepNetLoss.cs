@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace PercepNet.Training;
 
 /// <summary>
-/// The loss of SPEC §7 with γ = ½: Σ_b m·[(g^γ − ĝ^γ)² + 10·(g^γ − ĝ^γ)⁴ + ((1 − r)^γ − (1 − r̂)^γ)²], averaged over the
+/// The loss of DESIGN §7 with γ = ½: Σ_b m·[(g^γ − ĝ^γ)² + 10·(g^γ − ĝ^γ)⁴ + ((1 − r)^γ − (1 − r̂)^γ)²], averaged over the
 /// defined (mask = 1) band values; ε inside the roots keeps the gradients finite at 0.
-/// <para>With an over-attenuation weight w > 0 (not in SPEC; a training option), the gain terms of bands where the
+/// <para>With an over-attenuation weight w > 0 (not in DESIGN; a training option), the gain terms of bands where the
 /// estimate is below the target (ĝ &lt; g: speech removed) count 1 + w times, after the over-attenuation term of
 /// PercepNet+ (Ge et al., 2022): a suppressor that errs towards keeping speech loses less intelligibility and
 /// naturalness than one that errs towards removing it.</para>

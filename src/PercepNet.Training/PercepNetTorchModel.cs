@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace PercepNet.Training;
 
 /// <summary>
-/// The network of SPEC §7 in TorchSharp, layer for layer what <see cref="PercepNetNetwork"/> runs: input [batch, frames,
+/// The network of DESIGN §7 in TorchSharp, layer for layer what <see cref="PercepNetNetwork"/> runs: input [batch, frames,
 /// 70] → gains and strengths [batch, frames, 34]. The convolutions are causal (left-padded by kernel − 1), so output t
 /// depends on features up to t — the features already carry the 2 frames of look-ahead.
 /// </summary>
@@ -60,7 +60,7 @@ internal sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Ten
         return (gains.MoveToOuterDisposeScope(), strengths.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Clips every parameter to [−½, ½] (SPEC §8), as after each optimiser step.</summary>
+    /// <summary>Clips every parameter to [−½, ½] (DESIGN §8), as after each optimiser step.</summary>
     public void ClipWeights()
     {
         using var noGrad = no_grad();

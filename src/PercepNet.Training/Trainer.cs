@@ -34,8 +34,8 @@ internal sealed record TrainingOptions
     public string? InitialModel { get; init; }
 
     /// <summary>
-    /// Extra weight of over-attenuated gains in the training loss (see <see cref="PercepNetLoss"/>); 0 is SPEC §7's loss.
-    /// The validation loss is always SPEC §7's, so that runs stay comparable.
+    /// Extra weight of over-attenuated gains in the training loss (see <see cref="PercepNetLoss"/>); 0 is DESIGN §7's loss.
+    /// The validation loss is always DESIGN §7's, so that runs stay comparable.
     /// </summary>
     public double OverAttenuationWeight { get; init; }
 }
@@ -48,7 +48,7 @@ internal sealed record TrainingProgress(int Epoch, int Epochs, long Step, double
 
 /// <summary>
 /// Trains the network on a dataset: Adam, sequences of one dataset segment (~1000 frames), batches in an order that
-/// depends only on (seed, epoch), weights clipped to ±½ after each step (SPEC §8), validation at the end of each epoch,
+/// depends only on (seed, epoch), weights clipped to ±½ after each step (DESIGN §8), validation at the end of each epoch,
 /// each epoch's model and the best one exported as float32 and int8 model files (epoch-NN-*.pnm, best-*.pnm: to choose
 /// among epochs by other measures, or average them), checkpoints (model, optimiser, position) that a later run
 /// resumes exactly, and a CSV log with an SVG loss curve.

@@ -6,7 +6,7 @@ using PercepNet.Frames;
 namespace PercepNet.Data.Mixing;
 
 /// <summary>
-/// Makes the training mixtures of SPEC §9 from a catalog's clips, each segment entirely determined by (seed, split,
+/// Makes the training mixtures of DESIGN §9 from a catalog's clips, each segment entirely determined by (seed, split,
 /// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), half of them played up to 15 %
 /// faster or slower, random second-order filters
 /// on speech and on noise, one to three noise layers (recordings, synthetic noise or babble, some with a wandering

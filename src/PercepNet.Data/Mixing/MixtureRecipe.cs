@@ -1,6 +1,6 @@
 namespace PercepNet.Data.Mixing;
 
-/// <summary>The knobs of the mixing recipe (SPEC §9); defaults are the documented recipe.</summary>
+/// <summary>The knobs of the mixing recipe (DESIGN §9); defaults are the documented recipe.</summary>
 internal sealed record MixtureRecipe
 {
     public double SegmentSeconds { get; init; } = 10;

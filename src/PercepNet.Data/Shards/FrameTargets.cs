@@ -9,7 +9,7 @@ namespace PercepNet.Data.Shards;
 /// <summary>How the comb strength targets are computed.</summary>
 internal enum StrengthRule
 {
-    /// <summary>SPEC §6 (coherence matching; r = 1 with extra attenuation when the comb falls short).</summary>
+    /// <summary>DESIGN §6 (coherence matching; r = 1 with extra attenuation when the comb falls short).</summary>
     Coherence,
 
     /// <summary>Least squares against the clean spectrum (see docs/ORACLES.md).</summary>

@@ -4,7 +4,7 @@ namespace PercepNet.Evaluation.Metrics;
 
 /// <summary>
 /// STOI (Taal et al. 2011) and extended STOI (Jensen and Taal 2016), following pystoi 0.4.1: both signals resampled
-/// to 10 kHz (<see cref="PolyphaseResampler"/>), 256-sample Hann frames hopped by 128 whose clean energy is more than
+/// to 10 kHz (<see cref="PystoiResampler"/>), 256-sample Hann frames hopped by 128 whose clean energy is more than
 /// 40 dB below the loudest frame removed (with the degraded frames at the same places) and the rest overlap-added,
 /// 512-point spectra, 15 one-third-octave bands from 150 Hz, 30-frame (384 ms) segments; STOI clips the normalised
 /// degraded envelope at −15 dB SDR and averages band correlations; ESTOI row- and column-normalises each segment.
@@ -55,8 +55,8 @@ internal static class Stoi
             throw new ArgumentException($"Signals must have the same length ({clean.Length} and {degraded.Length}).");
         }
 
-        double[] x = PolyphaseResampler.Resample(clean, Rate, sampleRate);
-        double[] y = PolyphaseResampler.Resample(degraded, Rate, sampleRate);
+        double[] x = PystoiResampler.Resample(clean, sampleRate, Rate);
+        double[] y = PystoiResampler.Resample(degraded, sampleRate, Rate);
         (x, y) = RemoveSilentFrames(x, y);
         double[,] xb = ThirdOctaveEnvelopes(x);
         double[,] yb = ThirdOctaveEnvelopes(y);

@@ -35,7 +35,7 @@ internal static class OracleExperiment
 
     /// <summary>
     /// The conditions of the table: the four oracles with the ideal pitch; the comb ones also with the pitch tracked
-    /// on the noisy signal, with the strengths of SPEC §6 and with least-squares strengths.
+    /// on the noisy signal, with the strengths of DESIGN §6 and with least-squares strengths.
     /// </summary>
     public static IReadOnlyList<OracleCondition> DefaultConditions { get; } =
     [

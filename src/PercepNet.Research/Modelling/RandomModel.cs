@@ -7,7 +7,7 @@ internal static class RandomModel
 {
     /// <summary>
     /// Random parameters for speed measurements and tests: weights uniform in ±min(½, 1.5/√fan-in) (inside the ±½
-    /// range of SPEC §8), biases uniform in ±0.1.
+    /// range of DESIGN §8), biases uniform in ±0.1.
     /// </summary>
     public static ModelParameters Create(ModelShape shape, int seed)
     {

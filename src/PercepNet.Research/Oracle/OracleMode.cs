@@ -29,7 +29,7 @@ internal enum OraclePitch
 /// <summary>How an oracle run chooses the comb strengths r_b.</summary>
 internal enum OracleStrength
 {
-    /// <summary>SPEC §6: match the clean pitch coherence (with r = 1 and extra attenuation when the comb falls short).</summary>
+    /// <summary>The paper's rule (DESIGN §6): match the clean pitch coherence (with r = 1 and extra attenuation when the comb falls short).</summary>
     Coherence,
 
     /// <summary>The least-squares mix of noisy and comb-filtered spectra closest to the clean one (an alternative).</summary>

@@ -5,7 +5,7 @@ using PercepNet.Frames;
 namespace PercepNet.Oracle;
 
 /// <summary>
-/// Ideal band gains and comb strengths of SPEC §6, from the clean and the noisy frame analysed by the same
+/// Ideal band gains and comb strengths of DESIGN §6, from the clean and the noisy frame analysed by the same
 /// chain. g_b = √(E_clean/E_noisy) in [0, 1]; r_b solves a·α² + 2b·α − c = 0 (α = r/(1 − r)) so that the
 /// mixture's coherence matches the clean one; where the comb cannot reach the clean periodicity, r_b = 1
 /// and the gain takes the extra attenuation √((1 + n0 − q_x²)/(1 + n0 − q_p̂²)). The mask is 0 where the
@@ -50,7 +50,7 @@ internal static class OracleTargets
     }
 
     /// <summary>
-    /// Alternative strengths (not SPEC §6): per band, the r in [0, 1] that brings the mixture (1 − r)·Y + r·P
+    /// Least-squares strengths (DESIGN §6, the training targets): per band, the r in [0, 1] that brings the mixture (1 − r)·Y + r·P
     /// closest to the clean spectrum X in the least-squares sense, r = Re⟨X − Y, P − Y⟩_b / ‖P − Y‖²_b. Unlike the
     /// coherence rule it sees the actual comb output, so a mistuned comb gets a small r.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace PercepNet.Analysis;
 
 /// <summary>
-/// The symmetric, non-causal pitch comb of SPEC §4: p(n) = Σ_(k=−M..M) a_k·x(n − kT) with normalised Hann
+/// The symmetric, non-causal pitch comb of DESIGN §4: p(n) = Σ_(k=−M..M) a_k·x(n − kT) with normalised Hann
 /// weights, M = 2 (taps 1/12, 1/4, 1/3, 1/4, 1/12; white-noise power gain Σa_k² = 1/4). When T exceeds
 /// <see cref="MaxPeriodForFullOrder"/> the future tap 2T would leave the 20 ms of look-ahead, so the ±2 taps
 /// are dropped and the rest renormalised (0.3, 0.4, 0.3; power gain 0.34).
@@ -25,7 +25,7 @@ internal static class CombFilter
     /// <summary>Weights a_(−M..M) used at period T.</summary>
     public static ReadOnlySpan<float> Taps(int period) => period > MaxPeriodForFullOrder ? ShortTaps : FullTaps;
 
-    /// <summary>White-noise power gain Σ a_k² at period T (σ² of SPEC §6).</summary>
+    /// <summary>White-noise power gain Σ a_k² at period T (σ² of DESIGN §6).</summary>
     public static float NoisePowerGain(int period)
     {
         float sum = 0f;

@@ -3,7 +3,7 @@ using PercepNet.Frames;
 namespace PercepNet.Analysis;
 
 /// <summary>
-/// The 34 triangular, 50 %-overlapping ERB bands of SPEC §2 over the 481 bins of a 960-point spectrum.
+/// The 34 triangular, 50 %-overlapping ERB bands of DESIGN §2 over the 481 bins of a 960-point spectrum.
 /// Bin k between centres c_b and c_(b+1), with φ = (k − c_b)/(c_(b+1) − c_b), weighs (1 − φ) in band b and φ in
 /// band b + 1, so the weights of every bin up to 20 kHz sum to one. Bins above 20 kHz belong to no band
 /// for energies and take the last band's gain when gains are interpolated.

@@ -3,7 +3,7 @@ using PercepNet.Frames;
 namespace PercepNet.Analysis;
 
 /// <summary>
-/// The analysis half of the chain (SPEC §1–§4), one instance per stream. Each <see cref="Push(ReadOnlySpan{float})"/> of a 480-sample
+/// The analysis half of the chain (DESIGN §1–§4), one instance per stream. Each <see cref="Push(ReadOnlySpan{float})"/> of a 480-sample
 /// hop windows and transforms the newest 20 ms (window t) and completes frame ℓ = t − 2, whose window ends
 /// 20 ms before the newest sample: its spectrum Y(ℓ), the pitch chosen for it, its comb-filtered spectrum
 /// P(ℓ) (the comb's future taps reach into the look-ahead) and the band pitch coherences. Nothing is allocated
@@ -46,7 +46,7 @@ internal sealed class FrameAnalyzer
     /// <summary>E_Y,b(ℓ).</summary>
     public ReadOnlySpan<float> BandEnergies => _energies[(_newest + 1) % Depth];
 
-    /// <summary>E_Y,b(ℓ + 2): band energies of the newest window (the look-ahead feature of SPEC §5).</summary>
+    /// <summary>E_Y,b(ℓ + 2): band energies of the newest window (the look-ahead feature of DESIGN §5).</summary>
     public ReadOnlySpan<float> NewestBandEnergies => _energies[_newest];
 
     /// <summary>P(ℓ): spectrum of the comb-filtered frame.</summary>

@@ -2,7 +2,7 @@ using PercepNet.Frames;
 
 namespace PercepNet.Analysis;
 
-/// <summary>Band pitch coherence of SPEC §4: q_b = Re-cross-energy(X, P)_b / √(E_X,b·E_P,b), clamped to [0, 1].</summary>
+/// <summary>Band pitch coherence of DESIGN §4: q_b = Re-cross-energy(X, P)_b / √(E_X,b·E_P,b), clamped to [0, 1].</summary>
 internal static class PitchCoherence
 {
     public static void Compute(ReadOnlySpan<ComplexF> x, ReadOnlySpan<ComplexF> p, ReadOnlySpan<float> energyX,

@@ -3,7 +3,7 @@ using PercepNet.Frames;
 namespace PercepNet.Analysis;
 
 /// <summary>
-/// Pitch tracking of SPEC §3. For every new 10 ms hop the newest 20 ms are low-passed, decimated to 12 kHz,
+/// Pitch tracking of DESIGN §3. For every new 10 ms hop the newest 20 ms are low-passed, decimated to 12 kHz,
 /// whitened by a 4th-order LPC filter and searched by normalised cross-correlation over periods of 15..192
 /// decimated samples (62.5–800 Hz). Each lag's score is lowered when half that lag correlates about as well
 /// (the sub-harmonic trap). A Viterbi search over frames (a smooth cost for relative period changes, a flat

@@ -4,7 +4,7 @@ using PercepNet.Frames;
 namespace PercepNet.Features;
 
 /// <summary>
-/// The 70 network inputs of SPEC §5, computed the same way for training and inference:
+/// The 70 network inputs of DESIGN §5, computed the same way for training and inference:
 /// [0, 34) log10(E_b·κ + 10⁻²) of the newest window (look-ahead), κ = (32768/960)² so that energies are those
 /// of 16-bit-scaled samples through a 1/N-normalised FFT (RNNoise's convention);
 /// [34, 68) the band pitch coherences q_b of frame ℓ; [68] 0.01·(T − 300); [69] the pitch correlation.

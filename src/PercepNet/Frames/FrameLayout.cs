@@ -1,6 +1,6 @@
 namespace PercepNet.Frames;
 
-/// <summary>The fixed framing of SPEC §1: 48 kHz, 10 ms hop, 20 ms window, 2 frames of look-ahead.</summary>
+/// <summary>The fixed framing of DESIGN §1: 48 kHz, 10 ms hop, 20 ms window, 2 frames of look-ahead.</summary>
 internal static class FrameLayout
 {
     public const int SampleRate = 48000;
@@ -19,7 +19,7 @@ internal static class FrameLayout
 
     /// <summary>
     /// Delay of the output behind the input when the chain is fed whole 480-sample frames:
-    /// 10 ms of window overlap plus 20 ms of look-ahead (SPEC §1).
+    /// 10 ms of window overlap plus 20 ms of look-ahead (DESIGN §1).
     /// </summary>
     public const int FrameLatency = HopSize + (LookaheadFrames * HopSize);
 

@@ -1,7 +1,7 @@
 namespace PercepNet.Frames;
 
 /// <summary>
-/// The power-complementary Vorbis window of SPEC §1, w(n) = sin(π/2 · sin²(π(n + ½)/N)), used for both
+/// The power-complementary Vorbis window of DESIGN §1, w(n) = sin(π/2 · sin²(π(n + ½)/N)), used for both
 /// analysis and synthesis: w(n)² + w(n + N/2)² = 1, so windowed overlap-add at hop N/2 reconstructs exactly.
 /// </summary>
 internal static class VorbisWindow

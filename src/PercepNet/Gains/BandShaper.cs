@@ -5,7 +5,7 @@ using PercepNet.Frames;
 namespace PercepNet.Gains;
 
 /// <summary>
-/// Pitch mixing and band scaling of SPEC §4: Z(k) = (1 − r(k))·Y(k) + r(k)·P(k) with r(k) interpolated from
+/// Pitch mixing and band scaling of DESIGN §4: Z(k) = (1 − r(k))·Y(k) + r(k)·P(k) with r(k) interpolated from
 /// the band strengths, then every band of Z rescaled so that its energy is (gain_b)²·E_Y,b — the target band
 /// magnitude as a ratio of the noisy one. With all strengths 0 this is plain band-gain interpolation.
 /// </summary>

@@ -4,7 +4,7 @@ using PercepNet.Features;
 namespace PercepNet.Gains;
 
 /// <summary>
-/// The envelope postfilter of SPEC §6 (inference only): warped gains g_w = g·sin(π/2·g) push noisy bands down
+/// The envelope postfilter of DESIGN §6 (inference only): warped gains g_w = g·sin(π/2·g) push noisy bands down
 /// while leaving clean ones, and a global gain G = √((1 + β)(E0/E1) / (1 + β(E0/E1)²)) restores part of the
 /// energy, E0 = Σ g²E_b and E1 = Σ g_w²E_b. The result is the band magnitude ratio G·g_w (at most about +5.6 dB).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace PercepNet.Network;
 
 /// <summary>
-/// What the network does in the chain (SPEC §7): from one frame's 70 features, 34 band gains and 34 comb
+/// What the network does in the chain (DESIGN §7): from one frame's 70 features, 34 band gains and 34 comb
 /// strengths in [0, 1]. Implementations keep their own recurrent state, one instance per stream.
 /// </summary>
 internal interface IGainEstimator

@@ -4,7 +4,7 @@ using PercepNet.Features;
 namespace PercepNet.Network;
 
 /// <summary>
-/// Widths of the network of SPEC §7: Dense(70 → D, tanh) → Conv1d(k = 5, D → C1, tanh) → Conv1d(k = 3, C1 → C2, tanh)
+/// Widths of the network of DESIGN §7: Dense(70 → D, tanh) → Conv1d(k = 5, D → C1, tanh) → Conv1d(k = 3, C1 → C2, tanh)
 /// → GRU(H) ×3 → gain branch GRU(Hg) and Dense(C2 + 3H + Hg → 34, sigmoid); strength branch GRU(C2 + H → Hs) and
 /// Dense(Hs → 34, sigmoid). The convolutions are causal over their input sequence; the features at step t already
 /// hold the energies of window t and the coherences of frame t − 2, so the outputs at step t are the gains of frame

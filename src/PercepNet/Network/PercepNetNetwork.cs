@@ -1,7 +1,7 @@
 namespace PercepNet.Network;
 
 /// <summary>
-/// One stream's run of the network of SPEC §7 (see <see cref="ModelShape"/>): features in, 34 gains and 34 comb
+/// One stream's run of the network of DESIGN §7 (see <see cref="ModelShape"/>): features in, 34 gains and 34 comb
 /// strengths out, one frame at a time. The weights are shared (<see cref="CompiledModel"/>); the state is this
 /// object's. Nothing is allocated per frame.
 /// </summary>

@@ -7,7 +7,7 @@ using PercepNet.Network;
 namespace PercepNet.Synthesis;
 
 /// <summary>
-/// The inference chain of SPEC §13 around a gain estimator: analysis (spectrum, pitch, comb, coherences) →
+/// The inference chain (DESIGN §1–§6) around a gain estimator: analysis (spectrum, pitch, comb, coherences) →
 /// features → estimator → envelope postfilter → pitch mixing and band scaling → overlap-add. One instance per
 /// stream; nothing is allocated per hop.
 /// </summary>

@@ -3,7 +3,7 @@ using PercepNet.Frames;
 namespace PercepNet.Synthesis;
 
 /// <summary>
-/// Inverse FFT, Vorbis synthesis window and overlap-add at hop 480 (SPEC §1). Each call consumes the enhanced
+/// Inverse FFT, Vorbis synthesis window and overlap-add at hop 480 (DESIGN §1). Each call consumes the enhanced
 /// spectrum of window ℓ and emits the 480 samples that window ℓ completes (the first half of its span).
 /// </summary>
 internal sealed class OverlapAddSynthesizer

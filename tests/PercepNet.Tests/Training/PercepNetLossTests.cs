@@ -10,7 +10,7 @@ public class PercepNetLossTests
     private static readonly float[] Strengths = [0.3f, 0.9f, 0.0f, 0.5f], TargetStrengths = [0.5f, 0.2f, 0.0f, 1.0f];
     private static readonly float[] Mask = [1, 1, 1, 0];
 
-    /// <summary>SPEC §7 written out per band in double precision, with the over-attenuation weight on ĝ &lt; g.</summary>
+    /// <summary>DESIGN §7 written out per band in double precision, with the over-attenuation weight on ĝ &lt; g.</summary>
     private static double Reference(double overAttenuation)
     {
         double sum = 0, count = 0;

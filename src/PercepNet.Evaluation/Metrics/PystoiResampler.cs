@@ -5,11 +5,11 @@ namespace PercepNet.Evaluation.Metrics;
 /// <c>resample_poly</c> (output length ⌈n·up/down⌉, filter centred on the output samples, zero padding outside)
 /// and the anti-aliasing filter of Octave's <c>resample</c> (Kaiser window, 60 dB rejection, roll-off a tenth of
 /// the cut-off, unit DC gain) — the resampler pystoi uses, so STOI scores match its reference values.
-/// Double precision throughout.
+/// Double precision throughout. Used by STOI only; audio is resampled by PercepNet.Audio's Resampler.
 /// </summary>
-internal static class PolyphaseResampler
+internal static class PystoiResampler
 {
-    public static double[] Resample(ReadOnlySpan<double> x, int outputRate, int inputRate)
+    public static double[] Resample(ReadOnlySpan<double> x, int inputRate, int outputRate)
     {
         int g = Gcd(outputRate, inputRate);
         int up = outputRate / g, down = inputRate / g;

@@ -37,7 +37,7 @@ public static class AudioDenoising
     /// <param name="format">How the output stores samples.</param>
     /// <param name="onBlock">Called with each block as it is processed (progress, pictures); may be null.</param>
     /// <returns>The seconds of audio denoised.</returns>
-    /// <exception cref="AudioFormatException">The input cannot be read, or the output cannot be written.</exception>
+    /// <exception cref="AudioFormatException">The input cannot be read or denoised, or the output cannot be written; the message names the file.</exception>
     public static double DenoiseFile(string inputPath, string outputPath, Model? model = null, DenoiserOptions? options = null,
         bool keepDelay = false, WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
     {
@@ -48,10 +48,42 @@ public static class AudioDenoising
             throw new AudioFormatException(outputPath, "refusing to overwrite the input file");
         }
 
+        return Denoise(inputPath, reader => new WavWriter(outputPath, reader.SampleRate, reader.Channels, format), model, options, keepDelay, onBlock);
+    }
+
+    /// <summary>
+    /// Denoises an audio file into a WAV stream (e.g. standard output), as <see cref="DenoiseFile(string, string, Model?, DenoiserOptions?, bool, WavSampleFormat, DenoisedBlockHandler?)"/>
+    /// does into a file. The header's sizes are the input's length when its container says (a file that cannot say
+    /// gets sizes meaning "to the end of the stream").
+    /// </summary>
+    /// <param name="inputPath">The recording.</param>
+    /// <param name="output">Where the WAV goes; left open.</param>
+    /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
+    /// <param name="options">Run-time settings; null for the defaults.</param>
+    /// <param name="format">How the output stores samples.</param>
+    /// <param name="onBlock">Called with each block as it is processed; may be null.</param>
+    /// <returns>The seconds of audio denoised.</returns>
+    /// <exception cref="AudioFormatException">The input cannot be read or denoised.</exception>
+    public static double DenoiseFile(string inputPath, Stream output, Model? model = null, DenoiserOptions? options = null,
+        WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputPath);
+        ArgumentNullException.ThrowIfNull(output);
+        return Denoise(inputPath, reader => new WavWriter(output, reader.SampleRate, reader.Channels, format, reader.LengthFrames), model, options, keepDelay: false, onBlock);
+    }
+
+    private static double Denoise(string inputPath, Func<IAudioReader, WavWriter> createWriter, Model? model, DenoiserOptions? options,
+        bool keepDelay, DenoisedBlockHandler? onBlock)
+    {
         using IAudioReader reader = AudioFile.OpenRead(inputPath);
+        if (DenoisePipeline.Refuses(reader.SampleRate, reader.Channels) is string problem)
+        {
+            throw new AudioFormatException(inputPath, problem);
+        }
+
         var pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), reader.SampleRate, reader.Channels, !keepDelay);
-        using var writer = new WavWriter(outputPath, reader.SampleRate, reader.Channels, format);
-        var block = new float[reader.SampleRate / 2 * reader.Channels];
+        using WavWriter writer = createWriter(reader);
+        var block = new float[Math.Max(1, reader.SampleRate / 2) * reader.Channels];
         var ready = new List<float>();
         long frames = 0;
         int got;
@@ -81,7 +113,8 @@ public static class AudioDenoising
     /// <summary>
     /// Denoises raw interleaved PCM from <paramref name="input"/> to <paramref name="output"/> as it arrives, 10 ms at a
     /// time, until the input ends; then writes the tail. The output lags the input by the denoiser's latency (40 ms at
-    /// 48 kHz) and has that many more frames. A trailing partial frame is dropped.
+    /// 48 kHz) and has that many more frames; an empty input gives an empty output. A trailing partial frame is
+    /// dropped, and its size returned.
     /// </summary>
     /// <param name="input">Raw PCM in.</param>
     /// <param name="output">Raw PCM out, in the same encoding; flushed after every block.</param>
@@ -90,8 +123,10 @@ public static class AudioDenoising
     /// <param name="encoding">How samples are encoded.</param>
     /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
     /// <param name="options">Run-time settings; null for the defaults.</param>
+    /// <returns>The bytes at the end of the input that did not make a whole frame (0 for a well-formed stream).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The rate or channel count is out of range.</exception>
-    public static void DenoiseStream(Stream input, Stream output, int sampleRate, int channels, PcmEncoding encoding = PcmEncoding.S16LE,
+    /// <exception cref="IOException">Reading or writing failed (e.g. the output pipe was closed).</exception>
+    public static int DenoiseStream(Stream input, Stream output, int sampleRate, int channels, PcmEncoding encoding = PcmEncoding.S16LE,
         Model? model = null, DenoiserOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -135,7 +170,7 @@ public static class AudioDenoising
             WritePcm(output, CollectionsMarshal.AsSpan(ready), asFloat, ref outBytes);
             if (end)
             {
-                return;
+                return pending;
             }
         }
     }

@@ -17,14 +17,9 @@ internal sealed class DenoisePipeline
 
     public DenoisePipeline(Model model, DenoiserOptions options, int sampleRate, int channels, bool compensateDelay)
     {
-        if (sampleRate < 8000 || sampleRate > 384000)
+        if (Refuses(sampleRate, channels) is string problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(sampleRate), $"Sample rate {sampleRate} Hz is outside 8–384 kHz.");
-        }
-
-        if (channels < 1 || channels > 64)
-        {
-            throw new ArgumentOutOfRangeException(nameof(channels), $"{channels} channels: 1 to 64 are supported.");
+            throw new ArgumentOutOfRangeException(sampleRate is < MinRate or > MaxRate ? nameof(sampleRate) : nameof(channels), problem);
         }
 
         SampleRate = sampleRate;
@@ -32,7 +27,17 @@ internal sealed class DenoisePipeline
         _channels = [.. Enumerable.Range(0, channels).Select(_ => new Channel(new Denoiser(model, options), sampleRate))];
     }
 
+    public const int MinRate = 8000;
+    public const int MaxRate = 384000;
+    public const int MaxChannels = 64;
+
     public int SampleRate { get; }
+
+    /// <summary>Why audio of this rate and channel count cannot be denoised, or null when it can.</summary>
+    public static string? Refuses(int sampleRate, int channels) =>
+        sampleRate is < MinRate or > MaxRate ? $"sample rate {sampleRate} Hz: the denoiser takes 8 to 384 kHz"
+        : channels is < 1 or > MaxChannels ? $"{channels} channels: the denoiser takes 1 to {MaxChannels}"
+        : null;
 
     public int Channels => _channels.Length;
 
@@ -64,15 +69,28 @@ internal sealed class DenoisePipeline
     }
 
     /// <summary>Ends the stream: flushes every stage and appends the rest (with compensation, up to the input's length).</summary>
+    /// <remarks>
+    /// Without compensation the stream ends with the denoiser's latency worth of tail: at 48 kHz exactly 1919 frames
+    /// more than the input, at other rates the same duration rounded to the rate. A stream with no input gives none.
+    /// </remarks>
     public void Finish(List<float> output)
     {
-        long expected48k = (long)Math.Round(_inputFrames * (double)Denoiser.SampleRate / SampleRate);
-        foreach (Channel channel in _channels)
+        if (_inputFrames == 0)
         {
-            channel.Finish(expected48k, _compensateDelay, _inputFrames - _outputFrames);
+            return;
         }
 
-        Drain(output, _compensateDelay ? _inputFrames - _outputFrames : long.MaxValue);
+        long expected48k = (long)Math.Round(_inputFrames * (double)Denoiser.SampleRate / SampleRate);
+        int latency48k = _channels[0].Denoiser.Latency;
+        long total = _compensateDelay
+            ? _inputFrames
+            : SampleRate == Denoiser.SampleRate ? _inputFrames + latency48k : (long)Math.Round((expected48k + latency48k) * (double)SampleRate / Denoiser.SampleRate);
+        foreach (Channel channel in _channels)
+        {
+            channel.Finish(expected48k, _compensateDelay, total - _outputFrames);
+        }
+
+        Drain(output, total - _outputFrames);
     }
 
     private void Drain(List<float> output, long limit)
@@ -143,7 +161,7 @@ internal sealed class DenoisePipeline
             var tail = new float[Denoiser.Latency];
             Denoiser.Flush(tail);
             AppendDenoised(tail, tail.Length, compensate);
-            if (_down is not null && compensate)
+            if (_down is not null)
             {
                 // Push the last samples out of the resampler back to the input rate.
                 var silence = new float[1024];

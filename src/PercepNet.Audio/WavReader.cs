@@ -1,87 +1,75 @@
-using NAudio.Wave;
+using System.Buffers.Binary;
 
 namespace PercepNet.Audio;
 
 /// <summary>
 /// WAV reader: 8/16/24/32-bit integer PCM, 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE, any rate and
-/// channel count. NAudio parses the RIFF chunks; the sample decoding is ours so that every format above is covered.
+/// channel count. The RIFF chunks are walked here (odd-sized chunks keep their pad byte); a header that claims more
+/// audio than the file holds is refused as truncated, and one whose data size is 0 or 0xFFFFFFFF (written by a
+/// program that could not seek back) is read to the end of the file. A data chunk that ends inside a frame loses
+/// that partial frame (<see cref="IgnoredTrailingBytes"/> says how many bytes).
 /// </summary>
 internal sealed class WavReader : IAudioReader
 {
-    private static readonly Guid PcmSubFormat = new("00000001-0000-0010-8000-00aa00389b71");
-    private static readonly Guid FloatSubFormat = new("00000003-0000-0010-8000-00aa00389b71");
+    /// <summary>The most channels a header may claim.</summary>
+    public const int MaxChannels = 1024;
 
-    private readonly WaveFileReader _reader;
+    /// <summary>The highest sample rate a header may claim, in Hz.</summary>
+    public const int MaxSampleRate = 1_536_000;
+
+    private const ushort FormatPcm = 1;
+    private const ushort FormatFloat = 3;
+    private const ushort FormatExtensible = 0xFFFE;
+
+    private readonly Stream _stream;
     private readonly bool _float;
     private readonly int _bytesPerSample;
+    private long _remaining;
     private byte[] _bytes = [];
 
     public WavReader(string path)
+        : this(Open(path), path)
+    {
+    }
+
+    /// <summary>Reads a WAV file from <paramref name="stream"/> (seekable or not), naming it <paramref name="path"/> in errors; disposes the stream.</summary>
+    public WavReader(Stream stream, string path)
     {
         Path = path;
+        _stream = stream;
         try
         {
-            _reader = new WaveFileReader(path);
+            (Format format, long dataBytes) = ReadHeader(stream, path);
+            _float = format.Float;
+            _bytesPerSample = format.Bits / 8;
+            SampleRate = format.Rate;
+            Channels = format.Channels;
+            int blockAlign = format.Channels * _bytesPerSample;
+            if (dataBytes >= 0)
+            {
+                _remaining = dataBytes;
+                LengthFrames = dataBytes / blockAlign;
+                IgnoredTrailingBytes = (int)(dataBytes % blockAlign);
+            }
+            else
+            {
+                _remaining = long.MaxValue;
+                if (stream.CanSeek)
+                {
+                    long rest = stream.Length - stream.Position;
+                    LengthFrames = rest / blockAlign;
+                    IgnoredTrailingBytes = (int)(rest % blockAlign);
+                }
+            }
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException)
+        catch
         {
-            throw new AudioFormatException(path, $"not a readable WAV file ({e.Message.TrimEnd('.')})", e);
+            stream.Dispose();
+            throw;
         }
-
-        WaveFormat format = _reader.WaveFormat;
-        WaveFormatEncoding encoding = format.Encoding;
-        if (encoding == WaveFormatEncoding.Extensible)
-        {
-            Guid subFormat = format is WaveFormatExtensible extensible ? extensible.SubFormat : ReadSubFormat(path);
-            encoding = subFormat == PcmSubFormat ? WaveFormatEncoding.Pcm
-                : subFormat == FloatSubFormat ? WaveFormatEncoding.IeeeFloat
-                : WaveFormatEncoding.Unknown;
-        }
-
-        int bits = format.BitsPerSample;
-        _float = encoding == WaveFormatEncoding.IeeeFloat;
-        bool supported = (encoding == WaveFormatEncoding.Pcm && bits is 8 or 16 or 24 or 32)
-            || (_float && bits is 32 or 64);
-        if (!supported)
-        {
-            _reader.Dispose();
-            throw new AudioFormatException(path, $"unsupported WAV encoding {encoding} with {bits} bits per sample");
-        }
-
-        if (format.Channels < 1 || format.SampleRate < 1 || format.BlockAlign != format.Channels * bits / 8)
-        {
-            _reader.Dispose();
-            throw new AudioFormatException(path, "inconsistent WAV header (channels, rate or block size)");
-        }
-
-        _bytesPerSample = bits / 8;
-        SampleRate = format.SampleRate;
-        Channels = format.Channels;
-        LengthFrames = _reader.Length / format.BlockAlign;
     }
 
     public string Path { get; }
-
-    /// <summary>The sub-format GUID of a WAVE_FORMAT_EXTENSIBLE fmt chunk (bytes 24..39 of the chunk).</summary>
-    private static Guid ReadSubFormat(string path)
-    {
-        using var reader = new BinaryReader(File.OpenRead(path));
-        reader.BaseStream.Position = 12;
-        while (reader.BaseStream.Position + 8 <= reader.BaseStream.Length)
-        {
-            string id = new(reader.ReadChars(4));
-            uint size = reader.ReadUInt32();
-            if (id == "fmt " && size >= 40)
-            {
-                reader.BaseStream.Position += 24;
-                return new Guid(reader.ReadBytes(16));
-            }
-
-            reader.BaseStream.Position += size + (size & 1);
-        }
-
-        return Guid.Empty;
-    }
 
     public int SampleRate { get; }
 
@@ -89,27 +77,30 @@ internal sealed class WavReader : IAudioReader
 
     public long? LengthFrames { get; }
 
+    /// <summary>Bytes at the end of the data that do not make a whole frame, and are not read.</summary>
+    public int IgnoredTrailingBytes { get; }
+
     public int Read(Span<float> interleaved)
     {
-        int frames = interleaved.Length / Channels;
-        int bytesWanted = frames * Channels * _bytesPerSample;
+        int frameBytes = Channels * _bytesPerSample;
+        long wanted = Math.Min((long)(interleaved.Length / Channels) * frameBytes, _remaining - (_remaining % frameBytes));
+        int bytesWanted = (int)Math.Max(0, wanted);
         if (_bytes.Length < bytesWanted)
         {
             _bytes = new byte[bytesWanted];
         }
 
-        int got = 0;
-        while (got < bytesWanted)
+        int got;
+        try
         {
-            int n = _reader.Read(_bytes, got, bytesWanted - got);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            got += n;
+            got = _stream.ReadAtLeast(_bytes.AsSpan(0, bytesWanted), bytesWanted, throwOnEndOfStream: false);
+        }
+        catch (IOException e)
+        {
+            throw new AudioFormatException(Path, $"cannot be read ({e.Message.TrimEnd('.')})", e);
         }
 
+        _remaining -= got;
         int samples = got / _bytesPerSample;
         samples -= samples % Channels;
         ReadOnlySpan<byte> b = _bytes;
@@ -118,17 +109,189 @@ internal sealed class WavReader : IAudioReader
             int o = i * _bytesPerSample;
             interleaved[i] = (_float, _bytesPerSample) switch
             {
-                (true, 4) => BitConverter.ToSingle(b.Slice(o, 4)),
-                (true, _) => (float)BitConverter.ToDouble(b.Slice(o, 8)),
+                (true, 4) => BinaryPrimitives.ReadSingleLittleEndian(b.Slice(o, 4)),
+                (true, _) => (float)BinaryPrimitives.ReadDoubleLittleEndian(b.Slice(o, 8)),
                 (false, 1) => (b[o] - 128) / 128f,
-                (false, 2) => BitConverter.ToInt16(b.Slice(o, 2)) / 32768f,
+                (false, 2) => BinaryPrimitives.ReadInt16LittleEndian(b.Slice(o, 2)) / 32768f,
                 (false, 3) => ((b[o] << 8) | (b[o + 1] << 16) | (b[o + 2] << 24)) / 2147483648f,
-                _ => BitConverter.ToInt32(b.Slice(o, 4)) / 2147483648f,
+                _ => BinaryPrimitives.ReadInt32LittleEndian(b.Slice(o, 4)) / 2147483648f,
             };
         }
 
         return samples / Channels;
     }
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose() => _stream.Dispose();
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioFormatException(path, $"cannot be read ({e.Message.TrimEnd('.')})", e);
+        }
+    }
+
+    private readonly record struct Format(int Channels, int Rate, int Bits, bool Float);
+
+    /// <summary>Reads up to the start of the data chunk; returns the format and the data size (−1: to the end).</summary>
+    private static (Format Format, long DataBytes) ReadHeader(Stream stream, string path)
+    {
+        Span<byte> head = stackalloc byte[12];
+        if (stream.ReadAtLeast(head, 12, throwOnEndOfStream: false) < 12
+            || !head[..4].SequenceEqual("RIFF"u8) || !head.Slice(8, 4).SequenceEqual("WAVE"u8))
+        {
+            throw new AudioFormatException(path, "not a WAV file (no RIFF/WAVE header)");
+        }
+
+        long position = 12;
+        long? fileLength = stream.CanSeek ? stream.Length : null;
+        Format? format = null;
+        Span<byte> chunk = stackalloc byte[8];
+        Span<byte> fmt = stackalloc byte[40];
+        while (true)
+        {
+            if (stream.ReadAtLeast(chunk, 8, throwOnEndOfStream: false) < 8)
+            {
+                throw new AudioFormatException(path, format is null ? "truncated WAV file (no fmt chunk)" : "truncated WAV file (no data chunk)");
+            }
+
+            position += 8;
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
+            ReadOnlySpan<byte> id = chunk[..4];
+            if (id.SequenceEqual("fmt "u8))
+            {
+                if (size < 16)
+                {
+                    throw new AudioFormatException(path, $"bad WAV fmt chunk ({size} bytes)");
+                }
+
+                int take = (int)Math.Min(size, 40);
+                if (stream.ReadAtLeast(fmt[..take], take, throwOnEndOfStream: false) < take)
+                {
+                    throw new AudioFormatException(path, "truncated WAV file (inside the fmt chunk)");
+                }
+
+                position += take;
+                format = ParseFormat(fmt[..take], path);
+                Skip(stream, size - take + (size & 1), ref position, path);
+            }
+            else if (id.SequenceEqual("data"u8))
+            {
+                if (format is null)
+                {
+                    throw new AudioFormatException(path, "WAV data chunk before its fmt chunk");
+                }
+
+                if (size is 0 or uint.MaxValue)
+                {
+                    return (format.Value, -1);
+                }
+
+                if (fileLength is long length && position + size > length)
+                {
+                    Format f = format.Value;
+                    double promised = size / (double)(f.Channels * (f.Bits / 8) * f.Rate);
+                    double held = Math.Max(0, length - position) / (double)(f.Channels * (f.Bits / 8) * f.Rate);
+                    throw new AudioFormatException(path, FormattableString.Invariant(
+                        $"truncated WAV file: the header promises {promised:F2} s of audio, the file holds {held:F2} s"));
+                }
+
+                return (format.Value, size);
+            }
+            else
+            {
+                Skip(stream, size + (size & 1), ref position, path);
+            }
+        }
+    }
+
+    private static Format ParseFormat(ReadOnlySpan<byte> fmt, string path)
+    {
+        ushort tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
+        int channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
+        uint rate = BinaryPrimitives.ReadUInt32LittleEndian(fmt[4..]);
+        int blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(fmt[12..]);
+        int bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt[14..]);
+        if (tag == FormatExtensible)
+        {
+            if (fmt.Length < 40)
+            {
+                throw new AudioFormatException(path, "bad WAV fmt chunk (WAVE_FORMAT_EXTENSIBLE without its sub-format)");
+            }
+
+            // The sub-format GUID starts with the format tag it stands for: 00000001-0000-0010-8000-00aa00389b71 is PCM.
+            ReadOnlySpan<byte> guidTail = [0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
+            uint sub = BinaryPrimitives.ReadUInt32LittleEndian(fmt[24..]);
+            tag = fmt.Slice(28, 12).SequenceEqual(guidTail) && sub <= ushort.MaxValue ? (ushort)sub : (ushort)0;
+        }
+
+        bool isFloat = tag == FormatFloat;
+        bool supported = (tag == FormatPcm && bits is 8 or 16 or 24 or 32) || (isFloat && bits is 32 or 64);
+        if (!supported)
+        {
+            string encoding = tag switch
+            {
+                FormatPcm => "integer PCM",
+                FormatFloat => "float",
+                0 => "unknown sub-format",
+                _ => $"format tag 0x{tag:X4}",
+            };
+            throw new AudioFormatException(path, $"unsupported WAV encoding ({encoding} with {bits} bits per sample)");
+        }
+
+        if (channels < 1 || channels > MaxChannels)
+        {
+            throw new AudioFormatException(path, $"the WAV header claims {channels} channels (1 to {MaxChannels} are read)");
+        }
+
+        if (rate < 1 || rate > MaxSampleRate)
+        {
+            throw new AudioFormatException(path, $"the WAV header claims a sample rate of {rate} Hz (1 Hz to {MaxSampleRate / 1000} kHz are read)");
+        }
+
+        if (blockAlign != channels * bits / 8)
+        {
+            throw new AudioFormatException(path, $"inconsistent WAV header ({channels} channels of {bits} bits in blocks of {blockAlign} bytes)");
+        }
+
+        return new Format(channels, (int)rate, bits, isFloat);
+    }
+
+    private static void Skip(Stream stream, long count, ref long position, string path)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (stream.CanSeek)
+        {
+            if (position + count > stream.Length)
+            {
+                throw new AudioFormatException(path, "truncated WAV file (inside a chunk before the audio)");
+            }
+
+            stream.Seek(count, SeekOrigin.Current);
+        }
+        else
+        {
+            Span<byte> sink = stackalloc byte[4096];
+            for (long left = count; left > 0;)
+            {
+                int n = stream.Read(sink[..(int)Math.Min(left, sink.Length)]);
+                if (n <= 0)
+                {
+                    throw new AudioFormatException(path, "truncated WAV file (inside a chunk before the audio)");
+                }
+
+                left -= n;
+            }
+        }
+
+        position += count;
+    }
 }

@@ -1,18 +1,24 @@
-using NAudio.Wave;
+using System.Buffers.Binary;
 
 namespace PercepNet.Audio;
 
 /// <summary>
-/// Writes a WAV file (16-bit PCM or 32-bit float) to a temporary file beside the target and renames it into
-/// place on <see cref="Commit"/>, so a failed run never leaves a half-written or clobbered output.
-/// Disposing without committing deletes the temporary file.
+/// Writes a WAV file (16-bit PCM or 32-bit float). To a path, it writes a temporary file beside the target and
+/// renames it into place on <see cref="Commit"/>, so a failed or interrupted run never leaves a half-written or
+/// clobbered output (disposing without committing deletes the temporary file; see also <see cref="UnfinishedFiles"/>).
+/// To a stream that cannot seek (a pipe), the header's sizes come from the expected length, or are left open
+/// (0xFFFFFFFF, "to the end of the stream") when it is unknown.
 /// </summary>
 public sealed class WavWriter : IDisposable
 {
-    private readonly string _temporary;
-    private readonly WaveFileWriter _writer;
+    private readonly string? _temporary;
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
     private readonly WavSampleFormat _format;
+    private readonly int _channels;
+    private readonly int _sampleRate;
     private byte[] _bytes = [];
+    private long _dataBytes;
     private bool _committed;
 
     /// <summary>Starts a WAV file that will replace <paramref name="path"/> on <see cref="Commit"/>.</summary>
@@ -20,32 +26,75 @@ public sealed class WavWriter : IDisposable
     /// <param name="sampleRate">Frames per second.</param>
     /// <param name="channels">Interleaved channels.</param>
     /// <param name="format">How samples are stored.</param>
+    /// <exception cref="AudioFormatException">The file cannot be created (the message names it and says why).</exception>
     public WavWriter(string path, int sampleRate, int channels, WavSampleFormat format = WavSampleFormat.Pcm16)
     {
+        ArgumentNullException.ThrowIfNull(path);
         Path = System.IO.Path.GetFullPath(path);
         string directory = System.IO.Path.GetDirectoryName(Path) ?? ".";
         if (!Directory.Exists(directory))
         {
-            throw new AudioFormatException(path, $"output directory {directory} does not exist");
+            throw new AudioFormatException(path, $"cannot be written: folder {directory} does not exist");
         }
 
-        _format = format;
+        if (Directory.Exists(Path))
+        {
+            throw new AudioFormatException(path, "cannot be written: it is a folder");
+        }
+
         _temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        WaveFormat waveFormat = format == WavSampleFormat.Float32
-            ? WaveFormat.CreateIeeeFloatWaveFormat(sampleRate, channels)
-            : new WaveFormat(sampleRate, 16, channels);
-        _writer = new WaveFileWriter(_temporary, waveFormat);
+        try
+        {
+            _stream = new FileStream(_temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The system's message names the temporary file; the user only knows the target.
+            string why = e is UnauthorizedAccessException ? "permission denied"
+                : System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*'[^']*'", "").TrimEnd('.');
+            throw new AudioFormatException(path, $"cannot be written ({why} in {directory})", e);
+        }
+
+        try
+        {
+            UnfinishedFiles.Register(_temporary);
+        }
+        catch (OperationCanceledException)
+        {
+            _stream.Dispose();
+            throw;
+        }
+
+        _ownsStream = true;
+        (_sampleRate, _channels, _format) = (sampleRate, channels, format);
+        WriteHeader(null);
     }
 
-    /// <summary>The full path of the file written.</summary>
+    /// <summary>Writes a WAV file to <paramref name="stream"/> (which stays open).</summary>
+    /// <param name="stream">Where the file goes; a pipe or a file.</param>
+    /// <param name="sampleRate">Frames per second.</param>
+    /// <param name="channels">Interleaved channels.</param>
+    /// <param name="format">How samples are stored.</param>
+    /// <param name="expectedFrames">The number of frames that will be written, when known, for the header of a stream that cannot seek.</param>
+    public WavWriter(Stream stream, int sampleRate, int channels, WavSampleFormat format = WavSampleFormat.Pcm16, long? expectedFrames = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Path = "-";
+        _stream = stream;
+        (_sampleRate, _channels, _format) = (sampleRate, channels, format);
+        WriteHeader(expectedFrames);
+    }
+
+    /// <summary>The full path of the file written ("-" for a stream).</summary>
     public string Path { get; }
+
+    private int BytesPerSample => _format == WavSampleFormat.Float32 ? 4 : 2;
 
     /// <summary>Appends interleaved samples (non-finite values are written as 0).</summary>
     /// <param name="interleaved">Whole frames of samples in [−1, 1].</param>
     public void Write(ReadOnlySpan<float> interleaved)
     {
-        int bytesPerSample = _format == WavSampleFormat.Float32 ? 4 : 2;
-        int needed = interleaved.Length * bytesPerSample;
+        int needed = interleaved.Length * BytesPerSample;
         if (_bytes.Length < needed)
         {
             _bytes = new byte[needed];
@@ -62,33 +111,55 @@ public sealed class WavWriter : IDisposable
 
             if (_format == WavSampleFormat.Float32)
             {
-                BitConverter.TryWriteBytes(b.Slice(i * 4, 4), v);
+                BinaryPrimitives.WriteSingleLittleEndian(b.Slice(i * 4, 4), v);
             }
             else
             {
-                var s = (short)Math.Clamp(MathF.Round(v * 32768f), short.MinValue, short.MaxValue);
-                BitConverter.TryWriteBytes(b.Slice(i * 2, 2), s);
+                BinaryPrimitives.WriteInt16LittleEndian(b.Slice(i * 2, 2), (short)Math.Clamp(MathF.Round(v * 32768f), short.MinValue, short.MaxValue));
             }
         }
 
-        _writer.Write(_bytes, 0, needed);
+        _stream.Write(b);
+        _dataBytes += needed;
     }
 
-    /// <summary>Finishes the file and moves it over the target path.</summary>
+    /// <summary>Finishes the file: sizes in the header, and (for a path) the rename over the target.</summary>
     public void Commit()
     {
-        _writer.Dispose();
-        File.Move(_temporary, Path, overwrite: true);
+        if ((_dataBytes & 1) != 0)
+        {
+            _stream.WriteByte(0);
+        }
+
+        if (_stream.CanSeek)
+        {
+            _stream.Position = 0;
+            WriteHeader(_dataBytes / (BytesPerSample * _channels));
+        }
+
+        _stream.Flush();
+        if (_temporary is not null)
+        {
+            _stream.Dispose();
+            File.Move(_temporary, Path, overwrite: true);
+            UnfinishedFiles.Unregister(_temporary);
+        }
+
         _committed = true;
     }
 
     /// <summary>Closes the file; without <see cref="Commit"/>, deletes it and leaves the target as it was.</summary>
     public void Dispose()
     {
-        _writer.Dispose();
-        if (!_committed && File.Exists(_temporary))
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+
+        if (!_committed && _temporary is not null)
         {
             File.Delete(_temporary);
+            UnfinishedFiles.Unregister(_temporary);
         }
     }
 
@@ -102,5 +173,43 @@ public sealed class WavWriter : IDisposable
         using var writer = new WavWriter(path, sampleRate, 1, format);
         writer.Write(samples);
         writer.Commit();
+    }
+
+    /// <summary>
+    /// The canonical header: RIFF, WAVE, fmt (16 bytes for PCM; 18 with cbSize for float, followed by the fact chunk
+    /// that non-PCM formats carry), data.
+    /// </summary>
+    private void WriteHeader(long? frames)
+    {
+        bool isFloat = _format == WavSampleFormat.Float32;
+        int blockAlign = BytesPerSample * _channels;
+        int headerBytes = isFloat ? 58 : 44;
+        long data = frames is long f ? f * blockAlign : uint.MaxValue;
+        uint dataSize = (uint)Math.Min(data, uint.MaxValue);
+        uint riffSize = (uint)Math.Min(data + headerBytes - 8 + (data & 1), uint.MaxValue);
+        Span<byte> h = stackalloc byte[headerBytes];
+        "RIFF"u8.CopyTo(h);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], riffSize);
+        "WAVEfmt "u8.CopyTo(h[8..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], isFloat ? 18u : 16u);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[20..], (ushort)(isFloat ? 3 : 1));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[22..], (ushort)_channels);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[24..], (uint)_sampleRate);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[28..], (uint)(_sampleRate * blockAlign));
+        BinaryPrimitives.WriteUInt16LittleEndian(h[32..], (ushort)blockAlign);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[34..], (ushort)(BytesPerSample * 8));
+        int at = 36;
+        if (isFloat)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(h[36..], 0);
+            "fact"u8.CopyTo(h[38..]);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[42..], 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[46..], frames is long n ? (uint)Math.Min(n, uint.MaxValue) : uint.MaxValue);
+            at = 50;
+        }
+
+        "data"u8.CopyTo(h[at..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[(at + 4)..], dataSize);
+        _stream.Write(h);
     }
 }

@@ -5,9 +5,23 @@ namespace PercepNet.Cli.Commands;
 /// <summary>Runs a command body so that expected failures print one line on stderr and exit non-zero, never a stack trace.</summary>
 internal static class CommandRunner
 {
-    public const int UsageError = 2;
-    public const int InputError = 3;
+    /// <summary>An unexpected failure (a bug): one line naming the exception.</summary>
     public const int Failure = 1;
+
+    /// <summary>The command line is wrong: one line and a hint, nothing done.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>An input could not be read (missing, empty, truncated, corrupt or unsupported); the others were processed.</summary>
+    public const int InputError = 3;
+
+    /// <summary>An output could not be written (permissions, missing folder, full disk); the others were processed.</summary>
+    public const int OutputError = 4;
+
+    /// <summary>Interrupted by SIGINT (Ctrl-C); unfinished outputs deleted.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM; unfinished outputs deleted.</summary>
+    public const int Terminated = 143;
 
     public static int Run(Func<int> body)
     {

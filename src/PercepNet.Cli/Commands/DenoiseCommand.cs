@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -8,22 +7,30 @@ using Spectre.Console;
 
 namespace PercepNet.Cli.Commands;
 
-/// <summary><c>percepnet denoise</c>: files, directories and globs in; WAV out at each input's rate and channel count.</summary>
+/// <summary>
+/// <c>percepnet denoise</c>: files, folders and globs in; WAV out at each input's rate and channel count. A file that
+/// cannot be read or written is named in one line on stderr and the others go on; the last line counts the failures.
+/// </summary>
 internal static class DenoiseCommand
 {
     private static readonly string[] AudioExtensions = [".wav", ".mp3", ".ogg"];
+    private static readonly string[] KnownAudioExtensions = [".wav", ".wave", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".aiff", ".aif", ".wma"];
 
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), directories or globs (*.wav).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output", "-o") { Description = "Output file (one input) or directory (several).", Required = true };
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), folders or globs (*.wav).", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Output: a .wav file (one input), a folder (one or more inputs; made if missing), or - for WAV on standard output (one input).",
+            Required = true,
+        };
         var model = ModelOptions.Create();
         var knobs = new RuntimeOptions();
         var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's 40 ms delay instead of lining the output up with the input." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
         var spectrogram = new Option<string?>("--spectrogram")
         {
-            Description = "Write noisy and denoised spectrograms side by side as PNG: a file (one input) or a directory (NAME.png per input).",
+            Description = "Write noisy and denoised spectrograms side by side as PNG: a file (one input) or a folder (NAME.png per input).",
         };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
@@ -32,34 +39,69 @@ internal static class DenoiseCommand
             inputs, output, model, keepDelay, asFloat, spectrogram, jobs,
         };
         knobs.AddTo(command);
-        command.SetAction(parse => CommandRunner.Run(() => Run(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(model),
-            knobs.Read(parse), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs))));
+        command.SetAction(parse => CommandRunner.Run(() => Run(new Request(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(model),
+            knobs.Read(parse), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs)))));
         return command;
     }
 
-    private static int Run(string[] patterns, string output, string? modelPath, DenoiserOptions options, bool keepDelay,
-        bool asFloat, string? spectrogram, int jobs)
+    private sealed record Request(string[] Patterns, string Output, string? ModelPath, DenoiserOptions Options, bool KeepDelay,
+        bool AsFloat, string? Spectrogram, int Jobs);
+
+    /// <summary>One input and where its results go.</summary>
+    private sealed record Job(string Input, string Output, string? Picture, double Weight);
+
+    private static int Run(Request request)
     {
-        var (files, missing) = Expand(patterns);
+        var (files, missing) = Expand(request.Patterns);
         foreach (string m in missing)
         {
-            Console.Error.WriteLine($"error: {m}: no such file or directory");
+            Console.Error.WriteLine($"error: {m}: no such file or folder");
         }
 
         if (files.Count == 0)
         {
-            throw new UsageException("no input files");
+            return missing.Count > 0 ? CommandRunner.InputError : throw new UsageException("no audio files (.wav, .mp3, .ogg) in the folders given");
         }
 
-        bool toDirectory = files.Count > 1 || Directory.Exists(output) || output.EndsWith(Path.DirectorySeparatorChar);
-        if (toDirectory)
+        bool toStdout = request.Output == "-";
+        bool several = files.Count > 1 || request.Patterns.Any(p => Directory.Exists(p) || p.Contains('*') || p.Contains('?'));
+        string extension = Path.GetExtension(request.Output).ToLowerInvariant();
+        bool toFolder = !toStdout && (Directory.Exists(request.Output) || request.Output.EndsWith(Path.DirectorySeparatorChar) || extension.Length == 0);
+        if (toStdout && several)
         {
-            Directory.CreateDirectory(output);
+            throw new UsageException("-o - writes one input to standard output; give one file, or a folder for several");
         }
 
-        var targets = files.Select(f => toDirectory ? Path.Combine(output, Path.ChangeExtension(Path.GetFileName(f), ".wav")) : output).ToList();
-        var inputsFull = new HashSet<string>(files.Select(Path.GetFullPath));
-        foreach (string target in targets)
+        if (!toStdout && !toFolder)
+        {
+            if (several)
+            {
+                throw new UsageException($"{request.Output}: several inputs need an output folder, not a file");
+            }
+
+            if (extension != ".wav" && extension != ".wave")
+            {
+                throw new UsageException(KnownAudioExtensions.Contains(extension)
+                    ? $"{request.Output}: percepnet writes WAV only; name the output .wav"
+                    : $"{request.Output}: an output file must end in .wav (or give a folder, or - for standard output)");
+            }
+        }
+
+        if (toFolder)
+        {
+            try
+            {
+                Directory.CreateDirectory(request.Output);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{request.Output}: cannot make the output folder ({e.Message.TrimEnd('.')})");
+            }
+        }
+
+        var inputsFull = new HashSet<string>(files.Select(Path.GetFullPath), StringComparer.Ordinal);
+        var targets = files.Select(f => toStdout ? "-" : toFolder ? Path.Combine(request.Output, Path.ChangeExtension(Path.GetFileName(f), ".wav")) : request.Output).ToList();
+        foreach (string target in targets.Where(t => t != "-"))
         {
             if (inputsFull.Contains(Path.GetFullPath(target)))
             {
@@ -67,15 +109,15 @@ internal static class DenoiseCommand
             }
         }
 
-        if (targets.Distinct(StringComparer.Ordinal).Count() != targets.Count)
+        if (targets.Where(t => t != "-").Distinct(StringComparer.Ordinal).Count() != targets.Count(t => t != "-"))
         {
             throw new UsageException("two inputs would write the same output name; give them different names or separate runs");
         }
 
         var pictures = new string?[files.Count];
-        if (spectrogram is not null)
+        if (request.Spectrogram is string spectrogram)
         {
-            bool pictureFile = files.Count == 1 && spectrogram.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(spectrogram);
+            bool pictureFile = files.Count == 1 && !several && spectrogram.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(spectrogram);
             if (!pictureFile)
             {
                 Directory.CreateDirectory(spectrogram);
@@ -88,77 +130,168 @@ internal static class DenoiseCommand
             }
         }
 
-        Model compiled = ModelOptions.Load(modelPath);
-        var errors = new ConcurrentBag<string>();
-        double audioSeconds = 0;
-        var clock = Stopwatch.StartNew();
-        AnsiConsole.Progress().AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                ProgressTask task = context.AddTask("denoising", maxValue: files.Count);
-                Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
-                {
-                    try
-                    {
-                        double seconds = DenoiseFile(files[i], targets[i], compiled, options, !keepDelay, asFloat, pictures[i]);
-                        lock (errors)
-                        {
-                            audioSeconds += seconds;
-                        }
-                    }
-                    catch (AudioFormatException e)
-                    {
-                        errors.Add(e.Message);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        errors.Add($"{files[i]}: {e.Message}");
-                    }
+        Model model = ModelOptions.Load(request.ModelPath);
+        Job[] jobs = [.. files.Select((f, i) => new Job(f, targets[i], pictures[i], EstimatedSeconds(f)))];
+        using var interruption = Interruption.Watch();
+        return Process(jobs, model, request, missing.Count, toStdout);
+    }
 
-                    task.Increment(1);
-                });
+    private static int Process(Job[] jobs, Model model, Request request, int missing, bool toStdout)
+    {
+        var errors = new string?[jobs.Length];
+        var failedOnOutput = new bool[jobs.Length];
+        double audioSeconds = 0, done = 0;
+        double total = Math.Max(jobs.Sum(j => j.Weight), 1e-9);
+        object gate = new();
+        var clock = Stopwatch.StartNew();
+        void RunAll(Action<double> advance) =>
+            Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = toStdout ? 1 : request.Jobs }, i =>
+            {
+                Job job = jobs[i];
+                double reported = 0;
+                void Progress(double seconds)
+                {
+                    // Progress by audio time, capped at the file's estimate until the file is done.
+                    double step = Math.Min(seconds, job.Weight) - reported;
+                    if (step > 0)
+                    {
+                        reported += step;
+                        advance(step);
+                    }
+                }
+
+                try
+                {
+                    double seconds = DenoiseOne(job, model, request, toStdout, Progress);
+                    lock (gate)
+                    {
+                        audioSeconds += seconds;
+                    }
+                }
+                catch (AudioFormatException e)
+                {
+                    errors[i] = e.Message;
+                    failedOnOutput[i] = e.Path == job.Output || e.Path == job.Picture;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    errors[i] = $"{job.Output}: cannot be written ({e.Message.TrimEnd('.')})";
+                    failedOnOutput[i] = true;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    errors[i] = $"{job.Input}: unexpected {e.GetType().Name}: {e.Message}";
+                }
+
+                advance(job.Weight - reported);
             });
-        foreach (string e in errors.Order(StringComparer.Ordinal))
+
+        if (!Console.IsErrorRedirected && !toStdout)
+        {
+            IAnsiConsole stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            stderr.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask("denoising", maxValue: total);
+                    RunAll(step => task.Increment(step));
+                });
+        }
+        else
+        {
+            RunAll(step =>
+            {
+                lock (gate)
+                {
+                    done += step;
+                }
+            });
+        }
+
+        foreach (string? e in errors.Where(e => e is not null).Order(StringComparer.Ordinal))
         {
             Console.Error.WriteLine($"error: {e}");
         }
 
+        int failed = errors.Count(e => e is not null) + missing;
+        int succeeded = jobs.Length - errors.Count(e => e is not null);
         double elapsed = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{files.Count - errors.Count} of {files.Count} file(s), {audioSeconds:F1} s of audio in {elapsed:F1} s ({audioSeconds / Math.Max(elapsed, 1e-9):F0}× real time)"));
-        return errors.IsEmpty && missing.Count == 0 ? 0 : CommandRunner.InputError;
-    }
-
-    /// <summary>Denoises one file (block by block: memory stays flat on long files), drawing its spectrograms if asked.</summary>
-    internal static double DenoiseFile(string input, string output, Model model, DenoiserOptions options, bool compensate, bool asFloat,
-        string? spectrogram = null)
-    {
-        SpectrogramAccumulator? before = null, after = null;
-        int channels = 1;
-        DenoisedBlockHandler? onBlock = null;
-        if (spectrogram is not null)
+        string summary = string.Create(CultureInfo.InvariantCulture,
+            $"{succeeded} of {jobs.Length + missing} file(s) denoised, {audioSeconds:F1} s of audio in {elapsed:F1} s ({audioSeconds / Math.Max(elapsed, 1e-9):F0}× real time)");
+        if (failed > 0)
         {
-            using (IAudioReader probe = AudioFile.OpenRead(input))
-            {
-                (before, after, channels) = (new(probe.SampleRate), new(probe.SampleRate), probe.Channels);
-            }
-
-            onBlock = (noisy, denoised) =>
-            {
-                before!.AddInterleaved(noisy, channels);
-                after!.AddInterleaved(denoised, channels);
-            };
+            summary = string.Create(CultureInfo.InvariantCulture, $"{succeeded} of {jobs.Length + missing} file(s) denoised, {failed} failed");
         }
 
-        double seconds = AudioDenoising.DenoiseFile(input, output, model, options, keepDelay: !compensate,
-            asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, onBlock);
-        if (spectrogram is not null)
+        (toStdout ? Console.Error : Console.Out).WriteLine(summary);
+        if (failed == 0)
         {
-            SpectrogramImage.Write(spectrogram, before!, after!);
+            return 0;
+        }
+
+        bool onlyOutputs = missing == 0 && Enumerable.Range(0, jobs.Length).Where(i => errors[i] is not null).All(i => failedOnOutput[i]);
+        return onlyOutputs ? CommandRunner.OutputError : CommandRunner.InputError;
+    }
+
+    private static double DenoiseOne(Job job, Model model, Request request, bool toStdout, Action<double> progress)
+    {
+        SpectrogramAccumulator? before = null, after = null;
+        int channels = 1, rate = 48000;
+        long frames = 0;
+        using (IAudioReader probe = AudioFile.OpenRead(job.Input))
+        {
+            (channels, rate) = (probe.Channels, probe.SampleRate);
+            if (job.Picture is not null)
+            {
+                (before, after) = (new(probe.SampleRate), new(probe.SampleRate));
+            }
+        }
+
+        void OnBlock(ReadOnlySpan<float> noisy, ReadOnlySpan<float> denoised)
+        {
+            frames += noisy.Length / channels;
+            progress(frames / (double)rate);
+            before?.AddInterleaved(noisy, channels);
+            after?.AddInterleaved(denoised, channels);
+        }
+
+        WavSampleFormat format = request.AsFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16;
+        double seconds;
+        if (toStdout)
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            seconds = AudioDenoising.DenoiseFile(job.Input, stdout, model, request.Options, format, OnBlock);
+        }
+        else
+        {
+            seconds = AudioDenoising.DenoiseFile(job.Input, job.Output, model, request.Options, request.KeepDelay, format, OnBlock);
+        }
+
+        if (job.Picture is not null)
+        {
+            SpectrogramImage.Write(job.Picture, before!, after!, Path.GetFileName(job.Input));
         }
 
         return seconds;
+    }
+
+    /// <summary>The seconds of audio in a file, for progress: from its header, or from its size when the header does not say.</summary>
+    private static double EstimatedSeconds(string path)
+    {
+        try
+        {
+            using IAudioReader reader = AudioFile.OpenRead(path);
+            if (reader.LengthFrames is long frames && reader.SampleRate > 0)
+            {
+                return Math.Max(frames / (double)reader.SampleRate, 0.01);
+            }
+        }
+        catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
+        {
+            return 0.01; // reported when the file is processed
+        }
+
+        return Math.Max(new FileInfo(path).Length / 16000.0, 0.01); // compressed audio of about 128 kbit/s
     }
 
     private static (List<string> Files, List<string> Missing) Expand(string[] patterns)

@@ -5,7 +5,7 @@ internal static class PixelFont
 {
     public const int Width = 5;
 
-    private const string Characters = "0123456789abcdefghijklmnopqrstuvwxyz .-:/()%";
+    private const string Characters = "0123456789abcdefghijklmnopqrstuvwxyz .-:/()%BH_,+=";
 
     // Seven rows per glyph, the top row first; bit 4 is the leftmost dot.
     private static readonly byte[] Glyphs =
@@ -54,14 +54,25 @@ internal static class PixelFont
         0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02, // (
         0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08, // )
         0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03, // %
+        0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E, // B
+        0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11, // H
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1F, // _
+        0x00, 0x00, 0x00, 0x00, 0x0C, 0x04, 0x08, // ,
+        0x00, 0x04, 0x04, 0x1F, 0x04, 0x04, 0x00, // +
+        0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00, // =
     ];
 
     private static readonly byte[] Box = [0x1F, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1F];
 
-    /// <summary>The seven rows of <paramref name="c"/> (upper case drawn as lower case).</summary>
+    /// <summary>The seven rows of <paramref name="c"/> (upper case other than B and H drawn as lower case).</summary>
     public static ReadOnlySpan<byte> Glyph(char c)
     {
-        int index = Characters.IndexOf(char.ToLowerInvariant(c), StringComparison.Ordinal);
+        int index = Characters.IndexOf(c, StringComparison.Ordinal);
+        if (index < 0)
+        {
+            index = Characters.IndexOf(char.ToLowerInvariant(c), StringComparison.Ordinal);
+        }
+
         return index < 0 ? Box : Glyphs.AsSpan(index * 7, 7);
     }
 }

@@ -128,7 +128,8 @@ internal static class EvalCommand
                 AtomicText.Write(jsonPath, JsonSerializer.Serialize(new { files = results, summary }, options) + Environment.NewLine);
             }
 
-            return pairs.Count > 0 && failed == results.Length ? CommandRunner.InputError : 0;
+            // Anything that could not be scored, or nothing scored at all, is a failure of the run.
+            return failed > 0 || problems.Count > 0 || results.Length == failed ? CommandRunner.InputError : 0;
         }
     }
 

@@ -26,6 +26,16 @@ internal static class ModelFile
 
     public static StoredModel Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ModelFormatException($"{path}: is a folder, not a model file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ModelFormatException($"{path}: no such file");
+        }
+
         byte[] bytes;
         try
         {

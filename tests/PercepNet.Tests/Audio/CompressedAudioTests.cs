@@ -120,4 +120,32 @@ public sealed class CompressedAudioTests : IDisposable
             Assert.Contains(cut, e.Message);
         }
     }
+
+    [SkippableTheory]
+    [InlineData("-b", "128")]
+    [InlineData("-V", "2")]
+    [InlineData("-m", "m")]
+    public void LameMp3LinesUpWithWhatWasEncoded(string option, string value)
+    {
+        // lame writes its encoder delay and padding in the Info frame; the decoder adds 529 samples of its own.
+        Skip.IfNot(Available("lame"), "lame is not installed (CI installs it)");
+        const int Rate = 44100, Click = 10000;
+        var samples = new float[2 * Rate];
+        samples[Click] = 0.9f;
+        string wav = Path.Combine(_directory, "click.wav");
+        File.WriteAllBytes(wav, WavFiles.Build(samples, Rate, 1, 16, false, false));
+        string mp3 = Path.Combine(_directory, "click.mp3");
+        RunTool("lame", "--quiet", option, value, wav, mp3);
+        (float[] decoded, _) = AudioFile.ReadMono(mp3);
+        Assert.Equal(samples.Length, decoded.Length);
+        int peak = 0;
+        for (int i = 0; i < decoded.Length; i++)
+        {
+            peak = Math.Abs(decoded[i]) > Math.Abs(decoded[peak]) ? i : peak;
+        }
+
+        Assert.Equal(Click, peak);
+        using IAudioReader reader = AudioFile.OpenRead(mp3);
+        Assert.Equal(samples.Length, reader.LengthFrames);
+    }
 }

@@ -65,14 +65,26 @@ public sealed class DenoiseCommandTests : IDisposable
         using var bitmap = SkiaSharp.SKBitmap.Decode(picture);
         Assert.NotNull(bitmap);
         int columns = 3 * 48000 / 480;
-        Assert.Equal(481 + 26, bitmap.Height);
-        Assert.Equal((2 * columns) + 12, bitmap.Width);
+        var (width, height, noisyLeft, denoisedLeft, top) = PercepNet.Cli.Spectrograms.SpectrogramImage.Layout(columns, 481);
+        Assert.Equal(height, bitmap.Height);
+        Assert.Equal(width, bitmap.Width);
+
+        // Axes: a black line left of and under each panel, and the colour bar running from bright (0 dB) to dark (-80 dB).
+        foreach (int left in new[] { noisyLeft, denoisedLeft })
+        {
+            Assert.Equal(SkiaSharp.SKColors.Black, bitmap.GetPixel(left - 1, top + 240));
+            Assert.Equal(SkiaSharp.SKColors.Black, bitmap.GetPixel(left + (columns / 2), top + 481));
+        }
+
+        int bar = denoisedLeft + columns + 20 + 8;
+        SkiaSharp.SKColor loud = bitmap.GetPixel(bar, top), quiet = bitmap.GetPixel(bar, top + 480);
+        Assert.True(loud.Red + loud.Green + loud.Blue > 600 && quiet.Red + quiet.Green + quiet.Blue < 30, $"colour bar {loud} to {quiet}");
         double Brightness(int left)
         {
             double sum = 0;
             for (int x = left + 20; x < left + columns; x++)
             {
-                for (int y = 26; y < bitmap.Height; y += 4)
+                for (int y = top; y < top + 481; y += 4)
                 {
                     SkiaSharp.SKColor c = bitmap.GetPixel(x, y);
                     sum += c.Red + c.Green + c.Blue;
@@ -82,7 +94,7 @@ public sealed class DenoiseCommandTests : IDisposable
             return sum;
         }
 
-        Assert.True(Brightness(columns + 12) < 0.8 * Brightness(0), "the denoised panel is not darker than the noisy one");
+        Assert.True(Brightness(denoisedLeft) < 0.8 * Brightness(noisyLeft), "the denoised panel is not darker than the noisy one");
     }
 
     [Fact]

@@ -95,14 +95,16 @@ public sealed class TrainerTests : IDisposable
             .Where(c => c[2].Length > 0).Select(c => (long.Parse(c[0], CultureInfo.InvariantCulture), double.Parse(c[2], CultureInfo.InvariantCulture)))];
 
     [SkippableFact]
-    public void SmokeTrainingReducesTheLossTenfoldWithinAMinute()
+    public void SmokeTrainingReducesTheLossTenfoldIn250Steps()
     {
         TorchParityTests.RequireTorch();
         string dataset = WriteSyntheticDataset(Path.Combine(_root, "data"));
         string output = Path.Combine(_root, "run");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        new Trainer(Options(dataset, output, 250) with { MaxMinutes = 0.9 }).Run();
+        // Bounded by steps, not time: the outcome is the same on a loaded machine, only slower.
+        new Trainer(Options(dataset, output, 250)).Run();
         var losses = TrainLosses(output);
+        Assert.Equal(250, losses[^1].Step);
         double first = losses.Take(3).Average(l => l.Loss), last = losses.TakeLast(8).Average(l => l.Loss);
         _output.WriteLine($"{losses.Count} steps in {clock.Elapsed.TotalSeconds:F1} s: loss {first:F4} → {last:F5} ({first / last:F1}×)");
         Assert.True(first / last >= 10, $"loss {first:F4} → {last:F5}");

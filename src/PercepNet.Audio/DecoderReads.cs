@@ -26,7 +26,12 @@ internal static class DecoderReads
 
             return got / channels;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // A malformed header can make a decoder ask for absurd buffers; the failed allocation left nothing behind.
+            throw new AudioFormatException(path, $"corrupt {format} data (the decoder asked for more memory than there is)", e);
+        }
+        catch (Exception e)
         {
             throw new AudioFormatException(path, $"corrupt {format} data ({e.Message.TrimEnd('.')})", e);
         }

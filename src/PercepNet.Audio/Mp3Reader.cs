@@ -51,7 +51,7 @@ internal sealed class Mp3Reader : IAudioReader
             Channels = _file.Channels;
             _decode = _file.ReadSamples;
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not AudioFormatException)
+        catch (Exception e) when (e is not AudioFormatException)
         {
             stream.Dispose();
             throw new AudioFormatException(path, $"not a readable MP3 file ({e.Message.TrimEnd('.')})", e);

@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+
+namespace PercepNet.Audio;
+
+/// <summary>
+/// Checks the Ogg container before the Vorbis decoder sees it: every page has the capture pattern, version 0, its
+/// whole body and a matching CRC, and the pages fill the file exactly. The decoder's own recovery from damaged pages
+/// can loop without end (found by fuzzing), so a damaged or truncated file is refused here, naming the byte offset.
+/// </summary>
+internal static class OggPages
+{
+    private static readonly uint[] Table = BuildTable();
+
+    /// <summary>Reads <paramref name="stream"/> from its start to its end; leaves it at the start.</summary>
+    public static void Validate(Stream stream, string path)
+    {
+        stream.Position = 0;
+        Span<byte> header = stackalloc byte[27 + 255];
+        byte[] body = new byte[255 * 255];
+        long offset = 0;
+        int pages = 0;
+        while (true)
+        {
+            int got = stream.ReadAtLeast(header[..27], 27, throwOnEndOfStream: false);
+            if (got == 0 && pages > 0)
+            {
+                break;
+            }
+
+            if (got < 27)
+            {
+                throw new AudioFormatException(path, $"truncated Ogg file (a page header at byte {offset} is cut)");
+            }
+
+            if (!header[..4].SequenceEqual("OggS"u8) || header[4] != 0)
+            {
+                throw new AudioFormatException(path, $"corrupt Ogg file (no page starts at byte {offset})");
+            }
+
+            int segments = header[26];
+            int bodyLength = 0;
+            if (stream.ReadAtLeast(header.Slice(27, segments), segments, throwOnEndOfStream: false) < segments)
+            {
+                throw new AudioFormatException(path, $"truncated Ogg file (the page at byte {offset} is cut)");
+            }
+
+            foreach (byte lacing in header.Slice(27, segments))
+            {
+                bodyLength += lacing;
+            }
+
+            if (stream.ReadAtLeast(body.AsSpan(0, bodyLength), bodyLength, throwOnEndOfStream: false) < bodyLength)
+            {
+                throw new AudioFormatException(path, $"truncated Ogg file (the page at byte {offset} is cut)");
+            }
+
+            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(header[22..]);
+            header[22..26].Clear();
+            uint crc = Update(Update(0, header[..(27 + segments)]), body.AsSpan(0, bodyLength));
+            if (crc != stored)
+            {
+                throw new AudioFormatException(path, $"corrupt Ogg file (the page at byte {offset} fails its checksum)");
+            }
+
+            offset += 27 + segments + bodyLength;
+            pages++;
+        }
+
+        stream.Position = 0;
+    }
+
+    /// <summary>The CRC of a whole page whose checksum field is zero.</summary>
+    internal static uint Checksum(ReadOnlySpan<byte> page) => Update(0, page);
+
+    /// <summary>The Ogg CRC-32: polynomial 0x04C11DB7, not reflected, initial value 0, no final inversion.</summary>
+    private static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
+        foreach (byte b in data)
+        {
+            crc = (crc << 8) ^ Table[(int)((crc >> 24) ^ b)];
+        }
+
+        return crc;
+    }
+
+    private static uint[] BuildTable()
+    {
+        var table = new uint[256];
+        for (uint i = 0; i < 256; i++)
+        {
+            uint r = i << 24;
+            for (int k = 0; k < 8; k++)
+            {
+                r = (r & 0x80000000) != 0 ? (r << 1) ^ 0x04C11DB7 : r << 1;
+            }
+
+            table[i] = r;
+        }
+
+        return table;
+    }
+}

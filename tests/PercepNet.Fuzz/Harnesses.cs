@@ -1,0 +1,126 @@
+using PercepNet.Audio;
+using PercepNet.Network;
+
+namespace PercepNet.Fuzz;
+
+/// <summary>
+/// What each harness does with one input. An exception other than the reader's own "bad input" exception is a bug
+/// (AFL counts it as a crash), and so is a hang.
+/// </summary>
+public static class Harnesses
+{
+    public static IReadOnlyList<string> Names { get; } = ["wav", "mp3", "ogg", "model", "pcm"];
+
+    public static Action<Stream> Get(string name)
+    {
+        Action<Stream> harness = Harness(name);
+        return stream =>
+        {
+            // A decoder stuck in a call is given up on after this long (the tools wait 30 s), well inside afl-fuzz's
+            // 5-second limit, so that what is reported as a hang is one the watchdog does not catch. Set here, inside
+            // the run, because instrumented code may only run once afl-fuzz has started the target.
+            DecoderWatchdog.DefaultPatience = TimeSpan.FromSeconds(1);
+            harness(stream);
+        };
+    }
+
+    private static Action<Stream> Harness(string name) => name switch
+    {
+        "wav" => stream => ReadAll(() => new WavReader(Buffered(stream), "input.wav")),
+        "mp3" => stream => ReadAll(() => new Mp3Reader(Buffered(stream), "input.mp3")),
+        "ogg" => stream => ReadAll(() => new OggVorbisReader(new MemoryStream(WithValidChecksums(Buffered(stream).ToArray())), "input.ogg")),
+        "model" => ReadModel,
+        "pcm" => DenoisePcm,
+        _ => throw new ArgumentException($"unknown harness '{name}' (expected {string.Join(", ", Names)})"),
+    };
+
+    /// <summary>Decodes everything, as the tools do, block by block; at most a minute of audio.</summary>
+    private static void ReadAll(Func<IAudioReader> open)
+    {
+        try
+        {
+            using IAudioReader reader = open();
+            var block = new float[4096 * reader.Channels];
+            long frames = 0;
+            int got;
+            while ((got = reader.Read(block)) > 0 && frames < 60L * 48000)
+            {
+                frames += got;
+            }
+        }
+        catch (AudioFormatException)
+        {
+        }
+    }
+
+    private static void ReadModel(Stream stream)
+    {
+        try
+        {
+            _ = ModelFile.Read(Buffered(stream).ToArray());
+        }
+        catch (ModelFormatException)
+        {
+        }
+    }
+
+    /// <summary>The first byte picks the rate, channel count and encoding; the rest is the raw stream.</summary>
+    private static void DenoisePcm(Stream stream)
+    {
+        int mode = stream.ReadByte();
+        if (mode < 0)
+        {
+            return;
+        }
+
+        int[] rates = [8000, 16000, 44100, 48000];
+        AudioDenoising.DenoiseStream(stream, Stream.Null, rates[mode & 3], 1 + ((mode >> 2) & 3),
+            (mode & 16) != 0 ? PcmEncoding.F32LE : PcmEncoding.S16LE, Tiny.Value);
+    }
+
+    /// <summary>A small random model: the stream's framing and resampling are under test, not the network's weights.</summary>
+    private static readonly Lazy<Model> Tiny = new(() =>
+        new Model(new PercepNet.Network.StoredModel(PercepNet.Modelling.RandomModel.Create(new ModelShape("tiny", 8, 8, 8, 8, 8, 8), 1), Quantisation.Int8)));
+
+    /// <summary>
+    /// Rewrites the checksum of every page whose layout is intact, so that mutated page contents get past the
+    /// container check and reach the Vorbis decoder (a crafted file has valid checksums too).
+    /// </summary>
+    public static byte[] WithValidChecksums(byte[] data)
+    {
+        int at = 0;
+        while (at + 27 <= data.Length && data.AsSpan(at, 4).SequenceEqual("OggS"u8))
+        {
+            int segments = data[at + 26];
+            if (at + 27 + segments > data.Length)
+            {
+                break;
+            }
+
+            int length = 27 + segments;
+            for (int i = 0; i < segments; i++)
+            {
+                length += data[at + 27 + i];
+            }
+
+            if (at + length > data.Length)
+            {
+                break;
+            }
+
+            data.AsSpan(at + 22, 4).Clear();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at + 22), OggPages.Checksum(data.AsSpan(at, length)));
+            at += length;
+        }
+
+        return data;
+    }
+
+    private static MemoryStream Buffered(Stream stream)
+    {
+        var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        copy.Position = 0;
+        return copy;
+    }
+}

@@ -63,6 +63,15 @@ internal sealed class DecoderWatchdog : IDisposable
         if (!_done.Wait(_patience))
         {
             _stuck = true;
+            try
+            {
+                // The abandoned thread keeps spinning; let it have only what no other thread wants.
+                _thread.Priority = ThreadPriority.Lowest;
+            }
+            catch (Exception e) when (e is ThreadStateException or PlatformNotSupportedException or UnauthorizedAccessException)
+            {
+            }
+
             throw new TimeoutException("the decoder stopped making progress");
         }
 

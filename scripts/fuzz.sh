@@ -47,7 +47,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT
 # afl-fuzz exits non-zero when it stops at the execution limit; its statistics files say whether it ran.
 share=$(( (executions + instances - 1) / instances ))
 for i in $(seq 1 "$instances"); do
-  role=(-S "s$i"); [ "$i" = 1 ] && role=(-M main)
+  role=(-S "s$i")
   afl-fuzz -i "$seeds/$harness" -o "$findings" "${role[@]}" -t 5000 -m none -E "$share" -- dotnet "$bin/PercepNet.Fuzz.dll" "$harness" \
     > "$work/$harness.$i.log" 2>&1 &
   sleep 2

@@ -34,7 +34,7 @@ internal sealed class Mp3Reader : IAudioReader
             GaplessInfo? gapless = GaplessInfo.Read(stream);
             if (gapless is { } info)
             {
-                stream = new StreamView(stream, info.AudioStart);
+                stream = new ReadOnlyStreamView(stream, info.AudioStart);
                 _toSkip = (long)info.EncoderDelay + DecoderDelay;
                 _remaining = info.Frames > 0 ? Math.Max(0, ((long)info.Frames * info.SamplesPerFrame) - info.EncoderDelay - info.Padding) : long.MaxValue;
                 LengthFrames = _remaining == long.MaxValue ? null : _remaining;
@@ -199,53 +199,6 @@ internal sealed class Mp3Reader : IAudioReader
             }
 
             return new GaplessInfo(start + frameBytes, Math.Max(0, frames), mpeg1 ? 1152 : 576, delay, pad);
-        }
-    }
-
-    /// <summary>A read-only, seekable view of a stream from <paramref name="offset"/> on.</summary>
-    private sealed class StreamView(Stream inner, long offset) : Stream
-    {
-        private readonly long _offset = Math.Min(offset, inner.Length);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length - _offset;
-
-        public override long Position
-        {
-            get => inner.Position - _offset;
-            set => inner.Position = _offset + value;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override long Seek(long offset, SeekOrigin origin) => origin switch
-        {
-            SeekOrigin.Begin => inner.Seek(_offset + offset, SeekOrigin.Begin) - _offset,
-            SeekOrigin.Current => inner.Seek(offset, SeekOrigin.Current) - _offset,
-            _ => inner.Seek(offset, SeekOrigin.End) - _offset,
-        };
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }

@@ -28,7 +28,7 @@ internal sealed class OggVorbisReader : IAudioReader
 
             // Every call into NVorbis runs under the watchdog: opening too can loop on crafted headers (found by fuzzing).
             _watchdog = new DecoderWatchdog((buffer, count) => _reader!.ReadSamples(buffer.AsSpan(0, count)));
-            Stream source = stream.CanSeek ? ReadBudgetStream.Around(stream) : stream;
+            Stream source = stream.CanSeek ? ReadOnlyStreamView.WithReadBudget(stream) : stream;
             _reader = _watchdog.Call(() => new VorbisReader(source, closeOnDispose: true));
             SampleRate = _reader.SampleRate;
             Channels = _reader.Channels;

@@ -100,7 +100,7 @@ internal sealed class AdamOptimizer : IDisposable
 
         if (magic != Magic)
         {
-            throw new InvalidDataException("Not an optimiser state written by this trainer (checkpoints from before 2026-11-26, session 5, used TorchSharp's own Adam; start the run again or from its best model with --init).");
+            throw new InvalidDataException("Not an optimiser state written by this trainer (an older checkpoint format, from TorchSharp's own Adam; start the run again, or from its best model with --init).");
         }
 
         int count = reader.ReadInt32();

@@ -47,8 +47,8 @@ internal static class DenoiseCommand
     private sealed record Request(string[] Patterns, string Output, string? ModelPath, DenoiserOptions Options, bool KeepDelay,
         bool AsFloat, string? Spectrogram, int Jobs);
 
-    /// <summary>One input and where its results go.</summary>
-    private sealed record Job(string Input, string Output, string? Picture, double Weight);
+    /// <summary>One input, where its results go, and what its header says (rate and channels 0 when it cannot be read).</summary>
+    private sealed record Job(string Input, string Output, string? Picture, double Weight, int Rate, int Channels);
 
     private static int Run(Request request)
     {
@@ -131,7 +131,11 @@ internal static class DenoiseCommand
         }
 
         Model model = ModelOptions.Load(request.ModelPath);
-        Job[] jobs = [.. files.Select((f, i) => new Job(f, targets[i], pictures[i], EstimatedSeconds(f)))];
+        Job[] jobs = [.. files.Select((f, i) =>
+        {
+            (double weight, int rate, int channels) = Probe(f);
+            return new Job(f, targets[i], pictures[i], weight, rate, channels);
+        })];
         using var interruption = Interruption.Watch();
         return Process(jobs, model, request, missing.Count, toStdout);
     }
@@ -140,7 +144,7 @@ internal static class DenoiseCommand
     {
         var errors = new string?[jobs.Length];
         var failedOnOutput = new bool[jobs.Length];
-        double audioSeconds = 0, done = 0;
+        double audioSeconds = 0;
         double total = Math.Max(jobs.Sum(j => j.Weight), 1e-9);
         object gate = new();
         var clock = Stopwatch.StartNew();
@@ -199,13 +203,7 @@ internal static class DenoiseCommand
         }
         else
         {
-            RunAll(step =>
-            {
-                lock (gate)
-                {
-                    done += step;
-                }
-            });
+            RunAll(_ => { });
         }
 
         foreach (string? e in errors.Where(e => e is not null).Order(StringComparer.Ordinal))
@@ -235,17 +233,10 @@ internal static class DenoiseCommand
 
     private static double DenoiseOne(Job job, Model model, Request request, bool toStdout, Action<double> progress)
     {
-        SpectrogramAccumulator? before = null, after = null;
-        int channels = 1, rate = 48000;
+        // A file whose header could not be read fails in DenoiseFile before any block arrives.
+        int channels = Math.Max(1, job.Channels), rate = Math.Max(1, job.Rate);
+        SpectrogramAccumulator? before = job.Picture is null ? null : new(rate), after = job.Picture is null ? null : new(rate);
         long frames = 0;
-        using (IAudioReader probe = AudioFile.OpenRead(job.Input))
-        {
-            (channels, rate) = (probe.Channels, probe.SampleRate);
-            if (job.Picture is not null)
-            {
-                (before, after) = (new(probe.SampleRate), new(probe.SampleRate));
-            }
-        }
 
         void OnBlock(ReadOnlySpan<float> noisy, ReadOnlySpan<float> denoised)
         {
@@ -275,23 +266,24 @@ internal static class DenoiseCommand
         return seconds;
     }
 
-    /// <summary>The seconds of audio in a file, for progress: from its header, or from its size when the header does not say.</summary>
-    private static double EstimatedSeconds(string path)
+    /// <summary>
+    /// A file's rate and channels, and its seconds of audio for progress: from its header, or from its size when the
+    /// header does not say. A file that cannot be opened is reported when it is processed.
+    /// </summary>
+    private static (double Weight, int Rate, int Channels) Probe(string path)
     {
         try
         {
             using IAudioReader reader = AudioFile.OpenRead(path);
-            if (reader.LengthFrames is long frames && reader.SampleRate > 0)
-            {
-                return Math.Max(frames / (double)reader.SampleRate, 0.01);
-            }
+            double seconds = reader.LengthFrames is long frames
+                ? frames / (double)reader.SampleRate
+                : new FileInfo(path).Length / 16000.0; // compressed audio of about 128 kbit/s
+            return (Math.Max(seconds, 0.01), reader.SampleRate, reader.Channels);
         }
         catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
         {
-            return 0.01; // reported when the file is processed
+            return (0.01, 0, 0);
         }
-
-        return Math.Max(new FileInfo(path).Length / 16000.0, 0.01); // compressed audio of about 128 kbit/s
     }
 
     private static (List<string> Files, List<string> Missing) Expand(string[] patterns)

@@ -6,10 +6,14 @@ namespace PercepNet.Audio;
 /// Checks the Ogg container before the Vorbis decoder sees it: every page has the capture pattern, version 0, its
 /// whole body and a matching CRC, and the pages fill the file exactly. The decoder's own recovery from damaged pages
 /// can loop without end (found by fuzzing), so a damaged or truncated file is refused here, naming the byte offset.
+/// The first logical stream's two leading packets are checked as Vorbis headers on the way (<see cref="VorbisHeaders"/>).
 /// </summary>
 internal static class OggPages
 {
     private static readonly uint[] Table = BuildTable();
+
+    /// <summary>The largest comment header read for checking; cover art makes them megabytes at most.</summary>
+    private const int MaxHeaderBytes = 64 << 20;
 
     /// <summary>Reads <paramref name="stream"/> from its start to its end; leaves it at the start.</summary>
     public static void Validate(Stream stream, string path)
@@ -19,6 +23,9 @@ internal static class OggPages
         byte[] body = new byte[255 * 255];
         long offset = 0;
         int pages = 0;
+        int firstSerial = 0;
+        int headers = 0;
+        var packet = new MemoryStream();
         while (true)
         {
             int got = stream.ReadAtLeast(header[..27], 27, throwOnEndOfStream: false);
@@ -60,6 +67,46 @@ internal static class OggPages
             if (crc != stored)
             {
                 throw new AudioFormatException(path, $"corrupt Ogg file (the page at byte {offset} fails its checksum)");
+            }
+
+            int serial = BinaryPrimitives.ReadInt32LittleEndian(header[14..]);
+            if (pages == 0)
+            {
+                firstSerial = serial;
+            }
+
+            if (serial == firstSerial && headers < 2)
+            {
+                int at = 0;
+                foreach (byte lacing in header.Slice(27, segments))
+                {
+                    if (headers == 2)
+                    {
+                        break;
+                    }
+
+                    packet.Write(body, at, lacing);
+                    at += lacing;
+                    if (packet.Length > MaxHeaderBytes)
+                    {
+                        throw new AudioFormatException(path, $"not a valid Ogg Vorbis file (a header packet over {MaxHeaderBytes >> 20} MB)");
+                    }
+
+                    if (lacing < 255)
+                    {
+                        ReadOnlySpan<byte> bytes = packet.GetBuffer().AsSpan(0, (int)packet.Length);
+                        if (headers++ == 0)
+                        {
+                            VorbisHeaders.CheckIdentification(bytes, path);
+                        }
+                        else
+                        {
+                            VorbisHeaders.CheckComments(bytes, path);
+                        }
+
+                        packet.SetLength(0);
+                    }
+                }
             }
 
             offset += 27 + segments + bodyLength;

@@ -1,11 +1,18 @@
 using NVorbis;
+using NVorbis.Contracts;
+using NVorbis.Ogg;
 
 namespace PercepNet.Audio;
 
-/// <summary>Ogg Vorbis through NVorbis.</summary>
+/// <summary>
+/// Ogg Vorbis through NVorbis: the first logical stream of the file, decoded without NVorbis's own end trimming
+/// (see <see cref="UntrimmedPackets"/>) and cut at the stream's length (its last granule position) here instead.
+/// </summary>
 internal sealed class OggVorbisReader : IAudioReader
 {
-    private readonly VorbisReader _reader;
+    private readonly ContainerReader _container;
+    private readonly StreamDecoder _decoder;
+    private long _framesLeft;
 
     private readonly DecoderReads.DecodeSamples _decode;
     private readonly DecoderWatchdog _watchdog;
@@ -27,16 +34,18 @@ internal sealed class OggVorbisReader : IAudioReader
             }
 
             // Every call into NVorbis runs under the watchdog: opening too can loop on crafted headers (found by fuzzing).
-            _watchdog = new DecoderWatchdog((buffer, count) => _reader!.ReadSamples(buffer.AsSpan(0, count)));
+            _watchdog = new DecoderWatchdog((buffer, count) => _decoder!.Read(buffer.AsSpan(0, count), 0, count - (count % Channels)));
             Stream source = stream.CanSeek ? ReadOnlyStreamView.WithReadBudget(stream) : stream;
-            _reader = _watchdog.Call(() => new VorbisReader(source, closeOnDispose: true));
-            SampleRate = _reader.SampleRate;
-            Channels = _reader.Channels;
+            _container = new ContainerReader(source, closeOnDispose: true);
+            _decoder = _watchdog.Call(() => OpenFirstStream(_container));
+            SampleRate = _decoder.SampleRate;
+            Channels = _decoder.Channels;
             _decode = _watchdog.Read;
 
             // The length is read from the last page, where damage shows too (found by fuzzing).
-            long total = _watchdog.Call(() => _reader.TotalSamples);
+            long total = _watchdog.Call(() => _decoder.TotalSamples);
             LengthFrames = total > 0 ? total : null;
+            _framesLeft = total > 0 ? total : long.MaxValue;
             if (Channels < 1 || SampleRate < 1)
             {
                 throw new AudioFormatException(path, $"not a readable Ogg Vorbis file ({Channels} channels at {SampleRate} Hz)");
@@ -47,7 +56,8 @@ internal sealed class OggVorbisReader : IAudioReader
             _watchdog?.Dispose();
             if (_watchdog is not { Stuck: true })
             {
-                _reader?.Dispose();
+                _decoder?.Dispose();
+                _container?.Dispose();
                 stream.Dispose();
             }
 
@@ -65,16 +75,44 @@ internal sealed class OggVorbisReader : IAudioReader
 
     public long? LengthFrames { get; }
 
-    public int Read(Span<float> interleaved) =>
-        DecoderReads.ReadFrames(interleaved, Channels, _decode, Path, "Ogg Vorbis");
+    public int Read(Span<float> interleaved)
+    {
+        int wanted = (int)Math.Min(interleaved.Length / Channels, _framesLeft);
+        int frames = DecoderReads.ReadFrames(interleaved[..(wanted * Channels)], Channels, _decode, Path, "Ogg Vorbis");
+        _framesLeft -= frames;
+        return frames;
+    }
 
     public void Dispose()
     {
         _watchdog.Dispose();
         if (!_watchdog.Stuck)
         {
-            _reader.Dispose();
+            _decoder.Dispose();
+            _container.Dispose();
         }
+    }
+
+    /// <summary>Finds the first logical stream and reads its headers; other streams in the file are ignored.</summary>
+    private static StreamDecoder OpenFirstStream(ContainerReader container)
+    {
+        StreamDecoder? decoder = null;
+        container.NewStreamCallback = packets =>
+        {
+            if (decoder is not null)
+            {
+                return false;
+            }
+
+            decoder = new StreamDecoder(new UntrimmedPackets(packets));
+            return true;
+        };
+        if (!container.TryInit() || decoder is null)
+        {
+            throw new InvalidDataException("no Vorbis stream found");
+        }
+
+        return decoder;
     }
 
     private static FileStream OpenFile(string path)

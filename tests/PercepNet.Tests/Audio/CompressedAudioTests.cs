@@ -148,4 +148,55 @@ public sealed class CompressedAudioTests : IDisposable
         using IAudioReader reader = AudioFile.OpenRead(mp3);
         Assert.Equal(samples.Length, reader.LengthFrames);
     }
+
+    [SkippableTheory]
+    [InlineData(44100, 1)]
+    [InlineData(48000, 2)]
+    public void OggVorbisLinesUpWithWhatWasEncodedAndMatchesNVorbisOwnReader(int rate, int channels)
+    {
+        // The reader decodes without NVorbis's end trimming and cuts at the last granule position itself: the result
+        // must be the encoded length exactly, the click where it was, and every sample NVorbis's own reader gives.
+        Skip.IfNot(Available("oggenc"), "oggenc (vorbis-tools) is not installed (CI installs it)");
+        const int Click = 10000;
+        int frames = (2 * rate) + 123;
+        var samples = new float[frames * channels];
+        for (int c = 0; c < channels; c++)
+        {
+            samples[(Click * channels) + c] = 0.9f;
+        }
+
+        string wav = Path.Combine(_directory, "click.wav");
+        File.WriteAllBytes(wav, WavFiles.Build(samples, rate, channels, 16, false, false));
+        string ogg = Path.Combine(_directory, "click.ogg");
+        RunTool("oggenc", "--quiet", "-q", "3", "-o", ogg, wav);
+
+        (float[] decoded, _) = AudioFile.ReadMono(ogg);
+        Assert.Equal(frames, decoded.Length);
+        int peak = 0;
+        for (int i = 0; i < decoded.Length; i++)
+        {
+            peak = Math.Abs(decoded[i]) > Math.Abs(decoded[peak]) ? i : peak;
+        }
+
+        Assert.Equal(Click, peak);
+
+        using var reference = new NVorbis.VorbisReader(ogg);
+        var expected = new float[(frames + 8192) * channels];
+        int expectedCount = 0, n;
+        while ((n = reference.ReadSamples(expected, expectedCount, expected.Length - expectedCount)) > 0)
+        {
+            expectedCount += n;
+        }
+
+        using IAudioReader reader = AudioFile.OpenRead(ogg);
+        var actual = new float[expected.Length];
+        int actualFrames = 0, got;
+        while ((got = reader.Read(actual.AsSpan((actualFrames * channels)..((actualFrames + 1000) * channels)))) > 0)
+        {
+            actualFrames += got;
+        }
+
+        Assert.Equal(expectedCount, actualFrames * channels);
+        Assert.True(expected.AsSpan(0, expectedCount).SequenceEqual(actual.AsSpan(0, expectedCount)));
+    }
 }

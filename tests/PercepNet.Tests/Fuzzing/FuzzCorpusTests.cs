@@ -120,4 +120,64 @@ public sealed class CraftedOggTests : IDisposable
         Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("Ogg Vorbis", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("hang-comment-count.ogg", "claims 2130706432 comments")]
+    [InlineData("hang-read-loop-1.ogg", "block sizes 32768 and 32768")]
+    public void AHeaderOutsideTheVorbisRulesIsRefusedBeforeTheDecoderReadsIt(string file, string problem)
+    {
+        // Found by fuzzing: NVorbis read this comment count for minutes, and looped for ever on these block sizes.
+        string path = Path.Combine(_root, file);
+        File.WriteAllBytes(path, Harnesses.WithValidChecksums(File.ReadAllBytes(Repository.PathOf("tests", "fuzz-corpus", "ogg", file))));
+        var error = Assert.Throws<AudioFormatException>(() => AudioFile.OpenRead(path).Dispose());
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(0xF0FF_0000L)]
+    public void AFinalGranulePositionAnywhereEndsTheReadWithoutTheWatchdog(long finalGranule)
+    {
+        // NVorbis trims its last packet to the final granule position with no lower bound and a 32-bit cast: a
+        // position before what it has decoded, or past 2^31, made its read loop never return (found by fuzzing).
+        // The reader now cuts at the position itself: one that comes early cuts the audio there; one past the
+        // audio cuts nothing.
+        byte[] data = File.ReadAllBytes(Repository.PathOf("tests", "fuzz-corpus", "ogg", "seed-q0.ogg"));
+        int last = LastPageOffset(data);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(last + 6), finalGranule);
+        string path = Path.Combine(_root, "granule.ogg");
+        File.WriteAllBytes(path, Harnesses.WithValidChecksums(data));
+
+        (float[] decoded, _) = AudioFile.ReadMono(path);
+        (float[] original, _) = AudioFile.ReadMono(Repository.PathOf("tests", "fuzz-corpus", "ogg", "seed-q0.ogg"));
+        if (finalGranule < original.Length)
+        {
+            Assert.Equal(finalGranule, decoded.Length);
+        }
+        else
+        {
+            Assert.InRange(decoded.Length, original.Length, original.Length + 8192);
+        }
+
+        int common = Math.Min(decoded.Length, original.Length);
+        Assert.True(decoded.AsSpan(0, common).SequenceEqual(original.AsSpan(0, common)));
+    }
+
+    private static int LastPageOffset(byte[] data)
+    {
+        int at = 0, last = 0;
+        while (at + 27 <= data.Length)
+        {
+            last = at;
+            int segments = data[at + 26];
+            at += 27 + segments;
+            for (int i = 0; i < segments; i++)
+            {
+                at += data[last + 27 + i];
+            }
+        }
+
+        return last;
+    }
 }

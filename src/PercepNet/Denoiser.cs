@@ -75,9 +75,7 @@ public sealed class Denoiser
         {
             ArgumentNullException.ThrowIfNull(value);
             field = value;
-            _chain.GainFloor = float.IsPositiveInfinity(value.AttenuationLimitDb) ? 0f : MathF.Pow(10f, -value.AttenuationLimitDb / 20f);
-            _chain.PostfilterStrength = value.PostfilterStrength;
-            _chain.PostfilterBeta = value.PostfilterBeta;
+            _chain.Configure(value.AttenuationLimitDb, value.PostfilterStrength, value.PostfilterBeta, value.VoiceGateThreshold, value.VoiceGateHoldMs);
         }
     }
 
@@ -86,6 +84,9 @@ public sealed class Denoiser
     /// that the network keeps. Near 1 for clean speech, near 0 in noise or silence.
     /// </summary>
     public float SpeechActivity => _chain.SpeechActivity;
+
+    /// <summary>The chain behind this denoiser, for settings changed without a new options record (real-time hosts).</summary>
+    internal EnhancementChain Chain => _chain;
 
     /// <summary>The network this denoiser runs.</summary>
     internal PercepNetNetwork Network { get; }

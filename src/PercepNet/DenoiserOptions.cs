@@ -50,6 +50,32 @@ public sealed record DenoiserOptions
             : throw new ArgumentOutOfRangeException(nameof(PostfilterBeta), value, "The postfilter β is a non-negative finite number.");
     } = DefaultPostfilterBeta;
 
+    /// <summary>
+    /// The voice gate's threshold on <see cref="Denoiser.SpeechActivity"/>, from 0 (the default: no gate) to 1. With a
+    /// threshold, the output is muted (with a 10 ms fade) once the speech activity has stayed below it for
+    /// <see cref="VoiceGateHoldMs"/>, and opens again (also with a 10 ms fade) on the first frame that reaches it.
+    /// 0.1–0.3 mutes background between utterances without cutting quiet speech.
+    /// </summary>
+    public float VoiceGateThreshold
+    {
+        get;
+        init => field = value is >= 0 and <= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(VoiceGateThreshold), value, "The voice-gate threshold is a number from 0 (no gate) to 1.");
+    }
+
+    /// <summary>
+    /// How long the voice gate stays open after the last frame at or above <see cref="VoiceGateThreshold"/>, in
+    /// milliseconds (rounded to 10 ms frames): long enough to keep the ends of words and short pauses. Default 200; 0 to 10,000.
+    /// </summary>
+    public float VoiceGateHoldMs
+    {
+        get;
+        init => field = value is >= 0 and <= 10_000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(VoiceGateHoldMs), value, "The voice-gate hold time is 0 to 10,000 ms.");
+    } = 200;
+
     /// <summary>Kernel implementation; null picks the fastest this CPU supports (tests and benchmarks choose).</summary>
     internal KernelPath? Kernels { get; init; }
 }

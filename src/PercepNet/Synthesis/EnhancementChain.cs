@@ -16,6 +16,7 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     private readonly FrameAnalyzer _analyzer = new();
     private readonly OverlapAddSynthesizer _synthesizer = new();
     private readonly BandShaper _shaper = new();
+    private readonly VoiceGate _gate = new();
     private readonly float[] _features = new float[FeatureExtractor.Count];
     private readonly float[] _gains = new float[ErbBands.Count];
     private readonly float[] _strengths = new float[ErbBands.Count];
@@ -32,6 +33,19 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
 
     /// <summary>Smallest band gain applied (linear); 0 = no limit. See <c>DenoiserOptions.AttenuationLimitDb</c>.</summary>
     public float GainFloor { get; set; }
+
+    /// <summary>Sets every run-time knob (their meanings and ranges are <see cref="DenoiserOptions"/>'s); allocates nothing.</summary>
+    public void Configure(float attenuationLimitDb, float postfilterStrength, float postfilterBeta, float gateThreshold, float gateHoldMs)
+    {
+        GainFloor = float.IsPositiveInfinity(attenuationLimitDb) ? 0f : MathF.Pow(10f, -attenuationLimitDb / 20f);
+        PostfilterStrength = postfilterStrength;
+        PostfilterBeta = postfilterBeta;
+        _gate.Threshold = gateThreshold;
+        _gate.HoldHops = VoiceGate.HopsIn(gateHoldMs);
+    }
+
+    /// <summary>The voice gate on the output (see <see cref="Synthesis.VoiceGate"/>); off unless given a threshold.</summary>
+    public VoiceGate Gate => _gate;
 
     /// <summary>
     /// Speech activity of the last frame, in [0, 1]: the share of the noisy energy between 100 Hz and 4.35 kHz (bands
@@ -72,6 +86,7 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
 
         _shaper.Shape(_analyzer.Spectrum, _analyzer.CombSpectrum, _analyzer.BandEnergies, gains, _strengths, _enhanced);
         _synthesizer.Synthesize(_enhanced, output);
+        _gate.Apply(SpeechActivity, output);
     }
 
     private static float ActivityOf(ReadOnlySpan<float> gains, ReadOnlySpan<float> energies)
@@ -89,6 +104,7 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     public void Reset()
     {
         SpeechActivity = 0f;
+        _gate.Reset();
         _analyzer.Reset();
         _synthesizer.Reset();
         estimator.Reset();

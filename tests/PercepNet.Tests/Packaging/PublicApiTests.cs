@@ -9,7 +9,7 @@ public class PublicApiTests
         Assert.InRange(exported.Length, 1, 12);
         Assert.All(exported, t => Assert.Equal("PercepNet", t.Namespace));
         Assert.Equal(
-            ["Denoiser", "DenoiserOptions", "Model", "ModelFormatException", "Quantisation"],
+            ["Denoiser", "DenoiserOptions", "Model", "ModelFormatException", "Quantisation", "StreamDenoiser"],
             exported.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 

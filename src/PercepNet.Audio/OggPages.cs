@@ -6,7 +6,7 @@ namespace PercepNet.Audio;
 /// Checks the Ogg container before the Vorbis decoder sees it: every page has the capture pattern, version 0, its
 /// whole body and a matching CRC, and the pages fill the file exactly. The decoder's own recovery from damaged pages
 /// can loop without end (found by fuzzing), so a damaged or truncated file is refused here, naming the byte offset.
-/// The first logical stream's two leading packets are checked as Vorbis headers on the way (<see cref="VorbisHeaders"/>).
+/// The first logical stream's three leading packets are checked as Vorbis headers on the way (<see cref="VorbisHeaders"/>).
 /// </summary>
 internal static class OggPages
 {
@@ -75,12 +75,12 @@ internal static class OggPages
                 firstSerial = serial;
             }
 
-            if (serial == firstSerial && headers < 2)
+            if (serial == firstSerial && headers < 3)
             {
                 int at = 0;
                 foreach (byte lacing in header.Slice(27, segments))
                 {
-                    if (headers == 2)
+                    if (headers == 3)
                     {
                         break;
                     }
@@ -95,13 +95,17 @@ internal static class OggPages
                     if (lacing < 255)
                     {
                         ReadOnlySpan<byte> bytes = packet.GetBuffer().AsSpan(0, (int)packet.Length);
-                        if (headers++ == 0)
+                        switch (headers++)
                         {
-                            VorbisHeaders.CheckIdentification(bytes, path);
-                        }
-                        else
-                        {
-                            VorbisHeaders.CheckComments(bytes, path);
+                            case 0:
+                                VorbisHeaders.CheckIdentification(bytes, path);
+                                break;
+                            case 1:
+                                VorbisHeaders.CheckComments(bytes, path);
+                                break;
+                            default:
+                                VorbisHeaders.CheckSetup(bytes, path);
+                                break;
                         }
 
                         packet.SetLength(0);

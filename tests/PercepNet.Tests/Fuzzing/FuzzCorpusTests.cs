@@ -181,3 +181,143 @@ public sealed class CraftedOggTests : IDisposable
         return last;
     }
 }
+
+/// <summary>The setup header's codebooks are checked before NVorbis builds them (found by fuzzing).</summary>
+public sealed class VorbisSetupTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("percepnet-setup-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>Vorbis bit packing, least significant bit first.</summary>
+    private sealed class BitWriter
+    {
+        private readonly List<byte> _bytes = [];
+        private int _bit;
+
+        public BitWriter Write(long value, int count)
+        {
+            for (int i = 0; i < count; i++, _bit++)
+            {
+                if ((_bit & 7) == 0)
+                {
+                    _bytes.Add(0);
+                }
+
+                if (((value >> i) & 1) != 0)
+                {
+                    _bytes[^1] |= (byte)(1 << (_bit & 7));
+                }
+            }
+
+            return this;
+        }
+
+        public byte[] ToArray() => [.. _bytes];
+    }
+
+    /// <summary>A setup header whose codebooks are ordered books of one length, each claiming <paramref name="entries"/>.</summary>
+    private static byte[] Setup(int books, long entries, int dimensions = 1)
+    {
+        var bits = new BitWriter().Write(5, 8);
+        foreach (byte b in "vorbis"u8)
+        {
+            bits.Write(b, 8);
+        }
+
+        bits.Write(books - 1, 8);
+        for (int i = 0; i < books; i++)
+        {
+            bits.Write(0x564342, 24).Write(dimensions, 16).Write(entries, 24).Write(1, 1).Write(0, 5);
+            bits.Write(entries, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)entries)).Write(0, 4);
+        }
+
+        return bits.Write(0, 64).ToArray();
+    }
+
+    [Theory]
+    [InlineData(1, 1L << 23, 1, "claims 8388608 entries of 1 dimensions")]
+    [InlineData(2, 1L << 20, 1, "more than 1048576 entries together")]
+    [InlineData(1, 1000, 0, "claims 1000 entries of 0 dimensions")]
+    public void CodebooksBeyondTheLimitsAreRefused(int books, long entries, int dimensions, string problem)
+    {
+        var error = Assert.Throws<AudioFormatException>(() => VorbisHeaders.CheckSetup(Setup(books, entries, dimensions), "x.ogg"));
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        VorbisHeaders.CheckSetup(Setup(3, 5000), "x.ogg"); // ordinary sizes pass
+    }
+
+    [Fact]
+    public void AFileWithHugeCodebooksIsRefusedBeforeNVorbisBuildsThem()
+    {
+        // The seed's identification and comment headers, then a setup header claiming 2^23 entries in a few bytes.
+        byte[] seed = File.ReadAllBytes(Repository.PathOf("tests", "fuzz-corpus", "ogg", "seed-q0.ogg"));
+        List<byte[]> packets = OggPackets(seed);
+        string path = Path.Combine(_root, "codebooks.ogg");
+        File.WriteAllBytes(path, OggFile([packets[0], packets[1], Setup(1, 1L << 23), packets[3]]));
+        var error = Assert.Throws<AudioFormatException>(() => AudioFile.OpenRead(path).Dispose());
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("claims 8388608 entries", error.Message, StringComparison.Ordinal);
+    }
+
+    private static List<byte[]> OggPackets(byte[] data)
+    {
+        var packets = new List<byte[]>();
+        var current = new List<byte>();
+        for (int at = 0; at + 27 <= data.Length;)
+        {
+            int segments = data[at + 26];
+            int body = at + 27 + segments;
+            for (int i = 0; i < segments; i++)
+            {
+                int lacing = data[at + 27 + i];
+                current.AddRange(data.AsSpan(body, lacing).ToArray());
+                body += lacing;
+                if (lacing < 255)
+                {
+                    packets.Add([.. current]);
+                    current.Clear();
+                }
+            }
+
+            at = body;
+        }
+
+        return packets;
+    }
+
+    /// <summary>One page per packet (each under 64 kB), checksummed.</summary>
+    private static byte[] OggFile(IReadOnlyList<byte[]> packets)
+    {
+        var file = new List<byte>();
+        for (int p = 0; p < packets.Count; p++)
+        {
+            byte[] packet = packets[p];
+            var lacing = new List<byte>();
+            for (int left = packet.Length; ; left -= 255)
+            {
+                lacing.Add((byte)Math.Min(left, 255));
+                if (left < 255)
+                {
+                    break;
+                }
+            }
+
+            var page = new List<byte>();
+            page.AddRange("OggS"u8.ToArray());
+            page.Add(0);
+            page.Add((byte)(p == 0 ? 2 : p == packets.Count - 1 ? 4 : 0));
+            page.AddRange(BitConverter.GetBytes(p < 3 ? 0L : 1024L));
+            page.AddRange(BitConverter.GetBytes(0x1234));
+            page.AddRange(BitConverter.GetBytes(p));
+            page.AddRange(new byte[4]);
+            page.Add((byte)lacing.Count);
+            page.AddRange(lacing);
+            page.AddRange(packet);
+            byte[] bytes = [.. page];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(22), OggPages.Checksum(bytes));
+            file.AddRange(bytes);
+        }
+
+        return [.. file];
+    }
+}

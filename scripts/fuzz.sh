@@ -43,6 +43,10 @@ fi
 findings="$work/findings/$harness"
 rm -rf "$findings"
 mkdir -p "$(dirname "$findings")"
+# A .NET process reserves far more address space than it uses, so afl-fuzz's memory limit (-m) cannot apply; the
+# GC's hard limit keeps a harness that allocates without end (as NVorbis once did on crafted codebooks) from
+# exhausting the machine: it gets an OutOfMemoryException at 4 GB instead.
+export DOTNET_GCHeapHardLimit=0x100000000
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 # afl-fuzz exits non-zero when it stops at the execution limit; its statistics files say whether it ran.
 share=$(( (executions + instances - 1) / instances ))

@@ -1,0 +1,388 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PercepNet.Native;
+
+/// <summary>
+/// The exports of libpercepnet (include/percepnet.h): a thin shell over <see cref="StreamDenoiser"/>. Every export
+/// catches everything, so no exception crosses into C; errors are return codes with the text kept per thread.
+/// </summary>
+internal static unsafe class NativeApi
+{
+    private const int Ok = 0;
+    private const int ErrorNull = -1;
+    private const int ErrorArgument = -2;
+    private const int ErrorModel = -3;
+    private const int ErrorState = -4;
+    private const int ErrorInternal = -5;
+
+    private const int ParamAttenuationLimitDb = 0;
+    private const int ParamPostfilterStrength = 1;
+    private const int ParamVoiceGateThreshold = 2;
+    private const int ParamVoiceGateHoldMs = 3;
+
+    /// <summary>Marks a live state; cleared when it is destroyed.</summary>
+    private const uint LiveMagic = 0x504E_4554; // "PNET"
+
+    private static readonly byte* VersionText = AllocateText(typeof(NativeApi).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0");
+
+    [ThreadStatic]
+    private static byte[]? _lastError;
+
+    /// <summary>What a percepnet_state* points to: native memory, so that a stale or foreign pointer can be recognised.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct StateBlock
+    {
+        public uint Magic;
+        public nint Handle; // GCHandle of the Session
+    }
+
+    /// <summary>A stream and the settings it was last given (the C interface reads them back without allocating).</summary>
+    private sealed class Session(StreamDenoiser stream)
+    {
+        public StreamDenoiser Stream { get; } = stream;
+
+        public float AttenuationLimitDb { get; set; } = float.PositiveInfinity;
+
+        public float PostfilterStrength { get; set; } = 1f;
+
+        public float VoiceGateThreshold { get; set; }
+
+        public float VoiceGateHoldMs { get; set; } = 200f;
+
+        public void Apply() => Stream.Configure(AttenuationLimitDb, PostfilterStrength, DenoiserOptions.DefaultPostfilterBeta, VoiceGateThreshold, VoiceGateHoldMs);
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_version")]
+    private static byte* Version() => VersionText;
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_create")]
+    private static int Create(byte* modelPath, int sampleRate, int channels, StateBlock** state)
+    {
+        try
+        {
+            if (state == null)
+            {
+                return Fail(ErrorNull, "state: the pointer to store the new state in is NULL");
+            }
+
+            *state = null;
+            if (StreamDenoiser.Refuses(sampleRate, channels) is string problem)
+            {
+                return Fail(ErrorArgument, problem);
+            }
+
+            Model model;
+            if (modelPath == null)
+            {
+                model = Model.Default;
+            }
+            else
+            {
+                string path = Marshal.PtrToStringUTF8((nint)modelPath) ?? "";
+                try
+                {
+                    model = Model.Load(path);
+                }
+                catch (Exception e) when (e is ModelFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    return Fail(ErrorModel, $"{path}: {e.Message}");
+                }
+            }
+
+            var session = new Session(new StreamDenoiser(sampleRate, channels, model));
+            session.Apply();
+            var block = (StateBlock*)NativeMemory.AllocZeroed((nuint)sizeof(StateBlock));
+            block->Handle = GCHandle.ToIntPtr(GCHandle.Alloc(session));
+            block->Magic = LiveMagic;
+            *state = block;
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_destroy")]
+    private static void Destroy(StateBlock* state)
+    {
+        try
+        {
+            if (state == null || state->Magic != LiveMagic)
+            {
+                return;
+            }
+
+            state->Magic = 0;
+            GCHandle.FromIntPtr(state->Handle).Free();
+            NativeMemory.Free(state);
+        }
+        catch (Exception e)
+        {
+            Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_process")]
+    private static int Process(StateBlock* state, float* input, float* output, int frames)
+    {
+        try
+        {
+            if (Find(state, out int error) is not Session session)
+            {
+                return error;
+            }
+
+            if (frames == 0)
+            {
+                return Ok;
+            }
+
+            if (input == null || output == null)
+            {
+                return Fail(ErrorNull, input == null ? "input is NULL" : "output is NULL");
+            }
+
+            int channels = session.Stream.Channels;
+            if (frames < 0 || frames > int.MaxValue / channels)
+            {
+                return Fail(ErrorArgument, $"frames: {frames} is not a frame count");
+            }
+
+            int samples = frames * channels;
+            session.Stream.Process(new ReadOnlySpan<float>(input, samples), new Span<float>(output, samples));
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_process_planar")]
+    private static int ProcessPlanar(StateBlock* state, float** inputs, float** outputs, int frames)
+    {
+        try
+        {
+            if (Find(state, out int error) is not Session session)
+            {
+                return error;
+            }
+
+            if (frames == 0)
+            {
+                return Ok;
+            }
+
+            if (inputs == null || outputs == null)
+            {
+                return Fail(ErrorNull, inputs == null ? "inputs is NULL" : "outputs is NULL");
+            }
+
+            if (frames < 0)
+            {
+                return Fail(ErrorArgument, $"frames: {frames} is not a frame count");
+            }
+
+            int channels = session.Stream.Channels;
+            for (int c = 0; c < channels; c++)
+            {
+                if (inputs[c] == null || outputs[c] == null)
+                {
+                    return Fail(ErrorNull, $"the buffer of channel {c} is NULL");
+                }
+            }
+
+            for (int c = 0; c < channels; c++)
+            {
+                session.Stream.ProcessChannel(c, new ReadOnlySpan<float>(inputs[c], frames), new Span<float>(outputs[c], frames));
+            }
+
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_latency")]
+    private static int Latency(StateBlock* state)
+    {
+        try
+        {
+            return Find(state, out int error) is Session session ? session.Stream.Latency : error;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_set_param")]
+    private static int SetParam(StateBlock* state, int param, float value)
+    {
+        try
+        {
+            if (Find(state, out int error) is not Session session)
+            {
+                return error;
+            }
+
+            switch (param)
+            {
+                case ParamAttenuationLimitDb when value >= 0: // NaN fails every comparison
+                    session.AttenuationLimitDb = value;
+                    break;
+                case ParamPostfilterStrength when value is >= 0 and <= 1:
+                    session.PostfilterStrength = value;
+                    break;
+                case ParamVoiceGateThreshold when value is >= 0 and <= 1:
+                    session.VoiceGateThreshold = value;
+                    break;
+                case ParamVoiceGateHoldMs when value is >= 0 and <= 10_000:
+                    session.VoiceGateHoldMs = value;
+                    break;
+                case ParamAttenuationLimitDb or ParamPostfilterStrength or ParamVoiceGateThreshold or ParamVoiceGateHoldMs:
+                    return Fail(ErrorArgument, $"parameter {param}: {value} is out of its range");
+                default:
+                    return Fail(ErrorArgument, $"parameter {param} does not exist");
+            }
+
+            session.Apply();
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_get_param")]
+    private static int GetParam(StateBlock* state, int param, float* value)
+    {
+        try
+        {
+            if (Find(state, out int error) is not Session session)
+            {
+                return error;
+            }
+
+            if (value == null)
+            {
+                return Fail(ErrorNull, "value is NULL");
+            }
+
+            float? current = param switch
+            {
+                ParamAttenuationLimitDb => session.AttenuationLimitDb,
+                ParamPostfilterStrength => session.PostfilterStrength,
+                ParamVoiceGateThreshold => session.VoiceGateThreshold,
+                ParamVoiceGateHoldMs => session.VoiceGateHoldMs,
+                _ => null,
+            };
+            if (current is not float known)
+            {
+                return Fail(ErrorArgument, $"parameter {param} does not exist");
+            }
+
+            *value = known;
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_speech_probability")]
+    private static int SpeechProbability(StateBlock* state, float* probability)
+    {
+        try
+        {
+            if (Find(state, out int error) is not Session session)
+            {
+                return error;
+            }
+
+            if (probability == null)
+            {
+                return Fail(ErrorNull, "probability is NULL");
+            }
+
+            *probability = session.Stream.SpeechActivity;
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_reset")]
+    private static int Reset(StateBlock* state)
+    {
+        try
+        {
+            if (Find(state, out int error) is not Session session)
+            {
+                return error;
+            }
+
+            session.Stream.Reset();
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, e.Message);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_last_error")]
+    private static byte* LastError()
+    {
+        _lastError ??= GC.AllocateArray<byte>(512, pinned: true);
+        return (byte*)Unsafe.AsPointer(ref _lastError[0]);
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "percepnet_runtime_collections")]
+    private static int RuntimeCollections() => GC.CollectionCount(0);
+
+    /// <summary>The session behind a state pointer, or null with <paramref name="error"/> set (and its text kept).</summary>
+    private static Session? Find(StateBlock* state, out int error)
+    {
+        error = Ok;
+        if (state == null)
+        {
+            error = Fail(ErrorNull, "state is NULL");
+            return null;
+        }
+
+        if (state->Magic != LiveMagic || GCHandle.FromIntPtr(state->Handle).Target is not Session found)
+        {
+            error = Fail(ErrorState, "state is not a live state made by percepnet_create (destroyed already?)");
+            return null;
+        }
+
+        return found;
+    }
+
+    /// <summary>Keeps <paramref name="message"/> as the calling thread's last error and returns <paramref name="code"/>.</summary>
+    private static int Fail(int code, string message)
+    {
+        _lastError ??= GC.AllocateArray<byte>(512, pinned: true);
+        int length = Encoding.UTF8.GetBytes(message.AsSpan(0, Math.Min(message.Length, 160)), _lastError);
+        _lastError[Math.Min(length, _lastError.Length - 1)] = 0;
+        return code;
+    }
+
+    private static byte* AllocateText(string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text + "\0");
+        var memory = (byte*)NativeMemory.Alloc((nuint)bytes.Length);
+        bytes.CopyTo(new Span<byte>(memory, bytes.Length));
+        return memory;
+    }
+}

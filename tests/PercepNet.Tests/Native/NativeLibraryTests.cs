@@ -5,7 +5,7 @@ namespace PercepNet.Tests.Native;
 
 /// <summary>
 /// The C library and the plugins, as C programs and real hosts see them: tests/native/c_api_test.c (compiled with gcc)
-/// against the managed denoiser, sox's LADSPA effect and lv2apply against <c>percepnet denoise --keep-delay</c>, and
+/// against the managed denoiser, sox's LADSPA effect and lv2apply against <c>percepnet denoise --keep-delay</c> (the built tool), and
 /// the latency ports against impulses. Uses the build in $PERCEPNET_NATIVE (CI builds it once with
 /// scripts/build-native.sh) or builds one; skipped where the C tool chain or the hosts are missing.
 /// </summary>
@@ -236,7 +236,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
         Assert.True(result.Code == 0, result.Output);
 
         string tool = temporary.PathOf("tool.wav");
-        AudioDenoising.DenoiseFile(input, tool, keepDelay: true, format: WavSampleFormat.Float32);
+        Run(Path.Combine(AppContext.BaseDirectory, "PercepNet.Cli"), "denoise", "--keep-delay", "--float", input, "-o", tool).Check("percepnet denoise");
         (float[] hosted, int hostedRate) = AudioFile.ReadMono(output);
         (float[] expected, _) = AudioFile.ReadMono(tool);
         Assert.Equal(rate, hostedRate);

@@ -10,6 +10,7 @@ internal static class CliApp
         new("Remove noise and reverberation from speech recordings and live audio (PercepNet, 48 kHz inside, any rate and channel count outside).")
         {
             DenoiseCommand.Create(),
+            BatchStatusCommand.Create(),
             StreamCommand.Create(),
             ModelCommand.Create(),
         };

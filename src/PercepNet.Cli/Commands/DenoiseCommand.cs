@@ -8,8 +8,10 @@ using Spectre.Console;
 namespace PercepNet.Cli.Commands;
 
 /// <summary>
-/// <c>percepnet denoise</c>: files, folders and globs in; WAV out at each input's rate and channel count. A file that
-/// cannot be read or written is named in one line on stderr and the others go on; the last line counts the failures.
+/// <c>percepnet denoise</c>: files, folders, globs and lists of files in; WAV out at each input's rate and channel
+/// count. A file that cannot be read or written is named in one line on stderr and the others go on; the last line
+/// counts the failures. As a batch (<c>--input-list</c>, <c>--root</c>, a shard) it keeps a completion log in the
+/// output folder and skips what an earlier run finished (see <see cref="CompletionLog"/>, <see cref="Shard"/>).
 /// </summary>
 internal static class DenoiseCommand
 {
@@ -18,7 +20,12 @@ internal static class DenoiseCommand
 
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), folders or globs (*.wav).", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), folders or globs (*.wav).", Arity = ArgumentArity.ZeroOrMore };
+        var inputList = new Option<string?>("--input-list") { Description = "A file naming one input per line (blank lines and lines starting with # are skipped; relative paths are taken from --root, else from the current folder)." };
+        var root = new Option<string?>("--root") { Description = "The top of the input tree: outputs mirror the inputs' folders below it, and folders given as inputs are searched recursively." };
+        var shard = new Option<string?>("--shard") { Description = "Process only shard K of N (K/N, 0 ≤ K < N): each input belongs to one shard by a stable hash of its path below --root. Without it, the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) when set." };
+        var shards = new Option<int?>("--shards") { Description = "The number of shards, with a scheduler's index (JOB_COMPLETION_INDEX has no count; SLURM_ARRAY_TASK_COUNT is used when this is not given)." };
+        NumericOptionChecks.RequireRange(shards, 1, 1_000_000, "a number of shards");
         var output = new Option<string>("--output", "-o")
         {
             Description = "Output: a .wav file (one input), a folder (one or more inputs; made if missing), or - for WAV on standard output (one input).",
@@ -36,35 +43,91 @@ internal static class DenoiseCommand
         NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var command = new Command("denoise", "Remove noise and reverberation from recordings.")
         {
-            inputs, output, model, keepDelay, asFloat, spectrogram, jobs,
+            inputs, output, model, keepDelay, asFloat, spectrogram, jobs, inputList, root, shard, shards,
         };
         knobs.AddTo(command);
-        command.SetAction(parse => CommandRunner.Run(() => Run(new Request(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(model),
-            knobs.Read(parse), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs)))));
+        command.SetAction(parse => CommandRunner.Run(() => Run(new Request(parse.GetValue(inputs) ?? [], parse.GetValue(output)!, parse.GetValue(model),
+            knobs.Read(parse), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs),
+            parse.GetValue(inputList), parse.GetValue(root), Shard.Resolve(parse.GetValue(shard), parse.GetValue(shards), Environment.GetEnvironmentVariable)))));
         return command;
     }
 
     private sealed record Request(string[] Patterns, string Output, string? ModelPath, DenoiserOptions Options, bool KeepDelay,
-        bool AsFloat, string? Spectrogram, int Jobs);
+        bool AsFloat, string? Spectrogram, int Jobs, string? InputList = null, string? Root = null, Shard? Shard = null)
+    {
+        /// <summary>A batch keeps a completion log and skips what an earlier run finished.</summary>
+        public bool IsBatch => InputList is not null || Root is not null || Shard is not null;
+    }
 
     /// <summary>One input, where its results go, and what its header says (rate and channels 0 when it cannot be read).</summary>
     private sealed record Job(string Input, string Output, string? Picture, double Weight, int Rate, int Channels);
 
     private static int Run(Request request)
     {
-        var (files, missing) = Expand(request.Patterns);
+        if (request.Patterns.Length == 0 && request.InputList is null)
+        {
+            throw new UsageException("no inputs: give files, folders or globs, or --input-list FILE");
+        }
+
+        if (request.Root is string rootFolder && !Directory.Exists(rootFolder))
+        {
+            throw new UsageException($"--root {rootFolder}: no such folder");
+        }
+
+        var (files, missing) = Expand(request.Patterns, recursive: request.Root is not null);
+        if (request.InputList is string list)
+        {
+            files.AddRange(ReadList(list, request.Root, missing));
+        }
+
         foreach (string m in missing)
         {
             Console.Error.WriteLine($"error: {m}: no such file or folder");
         }
 
+        var outsideRoot = new List<string>();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            string key = Path.GetRelativePath(request.Root ?? ".", file).Replace(Path.DirectorySeparatorChar, '/');
+            if (request.Root is not null && (key.StartsWith("../", StringComparison.Ordinal) || key == ".." || Path.IsPathRooted(key)))
+            {
+                outsideRoot.Add(file);
+            }
+
+            keys[file] = key;
+        }
+
+        foreach (string file in outsideRoot)
+        {
+            Console.Error.WriteLine($"error: {file}: not below --root {request.Root}");
+        }
+
+        Shard shard = request.Shard ?? Shard.Whole;
+        int before = files.Count - outsideRoot.Count;
+        files = [.. files.Distinct(StringComparer.Ordinal).Where(f => !outsideRoot.Contains(f) && shard.Owns(keys[f]))];
+        missing.AddRange(outsideRoot);
+        if (request.Shard is not null)
+        {
+            string source = shard.Source == "--shard" ? "" : $" (from {shard.Source})";
+            Console.Error.WriteLine($"shard {shard.Index} of {shard.Count}{source}: {files.Count} of {before} inputs");
+        }
+
         if (files.Count == 0)
         {
-            return missing.Count > 0 ? CommandRunner.InputError : throw new UsageException("no audio files (.wav, .mp3, .ogg) in the folders given");
+            if (missing.Count > 0)
+            {
+                return CommandRunner.InputError;
+            }
+
+            if (!request.IsBatch)
+            {
+                throw new UsageException("no audio files (.wav, .mp3, .ogg) in the folders given");
+            }
         }
 
         bool toStdout = request.Output == "-";
-        bool several = files.Count > 1 || request.Patterns.Any(p => Directory.Exists(p) || p.Contains('*') || p.Contains('?'));
+        bool several = request.IsBatch || files.Count > 1 || request.Patterns.Any(p => Directory.Exists(p) || p.Contains('*') || p.Contains('?'));
         string extension = Path.GetExtension(request.Output).ToLowerInvariant();
         bool toFolder = !toStdout && (Directory.Exists(request.Output) || request.Output.EndsWith(Path.DirectorySeparatorChar) || extension.Length == 0);
         if (toStdout && several)
@@ -100,7 +163,10 @@ internal static class DenoiseCommand
         }
 
         var inputsFull = new HashSet<string>(files.Select(Path.GetFullPath), StringComparer.Ordinal);
-        var targets = files.Select(f => toStdout ? "-" : toFolder ? Path.Combine(request.Output, Path.ChangeExtension(Path.GetFileName(f), ".wav")) : request.Output).ToList();
+        string Mirrored(string file, string folder, string extension) => request.Root is null
+            ? Path.Combine(folder, Path.ChangeExtension(Path.GetFileName(file), extension))
+            : Path.Combine(folder, Path.ChangeExtension(keys[file], extension));
+        var targets = files.Select(f => toStdout ? "-" : toFolder ? Mirrored(f, request.Output, ".wav") : request.Output).ToList();
         foreach (string target in targets.Where(t => t != "-"))
         {
             if (inputsFull.Contains(Path.GetFullPath(target)))
@@ -123,7 +189,7 @@ internal static class DenoiseCommand
                 Directory.CreateDirectory(spectrogram);
             }
 
-            pictures = [.. files.Select(f => pictureFile ? spectrogram : Path.Combine(spectrogram, Path.GetFileNameWithoutExtension(f) + ".png"))];
+            pictures = [.. files.Select(f => pictureFile ? spectrogram : Mirrored(f, spectrogram, ".png"))];
             if (pictures.Any(p => inputsFull.Contains(Path.GetFullPath(p!))))
             {
                 throw new UsageException($"{spectrogram}: refusing to overwrite an input file");
@@ -131,16 +197,52 @@ internal static class DenoiseCommand
         }
 
         Model model = ModelOptions.Load(request.ModelPath);
-        Job[] jobs = [.. files.Select((f, i) =>
+        var indices = Enumerable.Range(0, files.Count).ToList();
+        using Batch? batch = request.IsBatch
+            ? Batch.Begin(request.Output, Batch.SettingsText(request.ModelPath, model, request.Options, request.KeepDelay, request.AsFloat), shard, files.Count)
+            : null;
+        if (batch is not null)
         {
-            (double weight, int rate, int channels) = Probe(f);
-            return new Job(f, targets[i], pictures[i], weight, rate, channels);
+            indices = [.. indices.Where(i => !batch.IsDone(files[i], targets[i]))];
+            foreach (int i in indices)
+            {
+                RemoveStaleTemporaries(targets[i]);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(targets[i]))!);
+                if (pictures[i] is string picture)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(picture))!);
+                }
+            }
+        }
+
+        Job[] jobs = [.. indices.Select(i =>
+        {
+            (double weight, int rate, int channels) = Probe(files[i]);
+            return new Job(files[i], targets[i], pictures[i], weight, rate, channels);
         })];
         using var interruption = Interruption.Watch();
-        return Process(jobs, model, request, missing.Count, toStdout);
+        return Process(jobs, model, request, missing.Count, toStdout, batch, files.Count - jobs.Length);
     }
 
-    private static int Process(Job[] jobs, Model model, Request request, int missing, bool toStdout)
+    /// <summary>
+    /// Deletes what a killed run left while writing <paramref name="target"/> (its hidden temporary files): only the
+    /// process of the target's shard writes it, so none of them can be in use.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string target)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (string stale in Directory.EnumerateFiles(folder, $".{Path.GetFileName(target)}.*.tmp"))
+        {
+            File.Delete(stale);
+        }
+    }
+
+    private static int Process(Job[] jobs, Model model, Request request, int missing, bool toStdout, Batch? batch = null, int skipped = 0)
     {
         var errors = new string?[jobs.Length];
         var failedOnOutput = new bool[jobs.Length];
@@ -164,9 +266,11 @@ internal static class DenoiseCommand
                     }
                 }
 
+                var fileClock = Stopwatch.StartNew();
+                double seconds = 0;
                 try
                 {
-                    double seconds = DenoiseOne(job, model, request, toStdout, Progress);
+                    seconds = DenoiseOne(job, model, request, toStdout, Progress);
                     lock (gate)
                     {
                         audioSeconds += seconds;
@@ -187,6 +291,7 @@ internal static class DenoiseCommand
                     errors[i] = $"{job.Input}: unexpected {e.GetType().Name}: {e.Message}";
                 }
 
+                batch?.Finished(job.Input, job.Output, seconds, fileClock.Elapsed.TotalSeconds, errors[i]);
                 advance(job.Weight - reported);
             });
 
@@ -219,6 +324,13 @@ internal static class DenoiseCommand
         if (failed > 0)
         {
             summary = string.Create(CultureInfo.InvariantCulture, $"{succeeded} of {jobs.Length + missing} file(s) denoised, {failed} failed");
+        }
+
+        if (skipped > 0)
+        {
+            summary = jobs.Length + missing == 0
+                ? $"nothing to do: all {skipped} file(s) were done before"
+                : $"{summary}; {skipped} more done before, skipped";
         }
 
         (toStdout ? Console.Error : Console.Out).WriteLine(summary);
@@ -286,7 +398,40 @@ internal static class DenoiseCommand
         }
     }
 
-    private static (List<string> Files, List<string> Missing) Expand(string[] patterns)
+    /// <summary>The inputs named in a list file, relative ones taken from <paramref name="root"/> (else the current folder).</summary>
+    private static IEnumerable<string> ReadList(string list, string? root, List<string> missing)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(list);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--input-list {list}: cannot be read ({e.Message.TrimEnd('.')})");
+        }
+
+        foreach (string raw in lines)
+        {
+            string line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            string path = Path.IsPathRooted(line) || root is null ? line : Path.Combine(root, line);
+            if (File.Exists(path))
+            {
+                yield return path;
+            }
+            else
+            {
+                missing.Add(path);
+            }
+        }
+    }
+
+    private static (List<string> Files, List<string> Missing) Expand(string[] patterns, bool recursive)
     {
         var files = new List<string>();
         var missing = new List<string>();
@@ -294,7 +439,8 @@ internal static class DenoiseCommand
         {
             if (Directory.Exists(pattern))
             {
-                files.AddRange(Directory.EnumerateFiles(pattern).Where(IsAudio).Order(StringComparer.Ordinal));
+                SearchOption depth = recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
+                files.AddRange(Directory.EnumerateFiles(pattern, "*", depth).Where(IsAudio).Order(StringComparer.Ordinal));
             }
             else if (pattern.Contains('*') || pattern.Contains('?'))
             {

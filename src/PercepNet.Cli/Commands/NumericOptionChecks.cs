@@ -25,6 +25,18 @@ internal static class NumericOptionChecks
         });
     }
 
+    /// <summary>The same for an optional whole number; an absent value passes.</summary>
+    public static void RequireRange(Option<int?> option, int least, int most, string what)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int value && (value < least || value > most))
+            {
+                result.AddError($"{option.Name} takes {what} from {least} to {most} (got {value}).");
+            }
+        });
+    }
+
     /// <summary>Refuses whole numbers outside [<paramref name="least"/>, <paramref name="most"/>] with a message naming the option.</summary>
     public static void RequireRange(Option<int> option, int least, int most, string what)
     {

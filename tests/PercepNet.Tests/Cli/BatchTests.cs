@@ -208,4 +208,33 @@ public sealed class BatchTests : IDisposable
         Assert.Contains("2 of 2 file(s) denoised", text, StringComparison.Ordinal);
         Assert.Contains("1 more done before, skipped", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheSlurmArrayScriptRunsEachTaskAsOneShard()
+    {
+        // deploy/slurm/denoise-array.sbatch as Slurm would run an array numbered 1-3: three tasks, one shard each.
+        string inputs = MakeInputs();
+        string output = Path.Combine(_root, "cleaned");
+        for (int task = 1; task <= 3; task++)
+        {
+            var start = new ProcessStartInfo("bash", [Repository.PathOf("deploy", "slurm", "denoise-array.sbatch"), inputs, output])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["PERCEPNET"] = Tool;
+            start.Environment["SLURM_ARRAY_TASK_ID"] = $"{task}";
+            start.Environment["SLURM_ARRAY_TASK_MIN"] = "1";
+            start.Environment["SLURM_ARRAY_TASK_COUNT"] = "3";
+            start.Environment["SLURM_CPUS_PER_TASK"] = "1";
+            (int code, string text) = Finish(Process.Start(start)!);
+            Assert.True(code == 0, text);
+            Assert.Contains($"shard {task - 1} of 3 (from SLURM_ARRAY_TASK_ID", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(201, DoneCounts(output).Count);
+        (int statusCode, string status) = Finish(Start("batch-status", output));
+        Assert.True(statusCode == 0, status);
+        Assert.Contains("201 of 201 file(s) done, 0 failed, 0 not yet done (3 shard(s) started)", status, StringComparison.Ordinal);
+    }
 }

@@ -7,7 +7,7 @@ public sealed class ReferenceOutputTests : IDisposable
 {
     // SHA-256 of 'percepnet denoise examples/noisy.wav -o OUT' (16-bit PCM) and with --float, with the embedded model 6,
     // recorded before the runtime was split from the research code (and identical on the AVX2 and portable kernels).
-    private const string Pcm16 = "eedbb37ee062ee67da310aadc47bd4713fca267eb4f95a285cec97a9f2f712e2";
+    internal const string Pcm16Sha256 = "eedbb37ee062ee67da310aadc47bd4713fca267eb4f95a285cec97a9f2f712e2";
     private const string Float32 = "e75456c8b0adf47c9b6f763624b4189380b713ffec452d29fa050065bb815921";
 
     private readonly string _root = Directory.CreateTempSubdirectory("percepnet-reference-").FullName;
@@ -15,7 +15,7 @@ public sealed class ReferenceOutputTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Theory]
-    [InlineData(false, Pcm16)]
+    [InlineData(false, Pcm16Sha256)]
     [InlineData(true, Float32)]
     public void TheExampleDenoisesToTheRecordedBytes(bool asFloat, string expected)
     {

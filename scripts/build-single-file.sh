@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the percepnet tool as one self-contained executable, OUT_DIR/percepnet, that runs on a Linux machine
+# without .NET (ReadyToRun-compiled, so it starts without JIT work; culture-invariant, so it needs no ICU).
+#   scripts/build-single-file.sh OUT_DIR
+# deploy/Dockerfile wraps it in an image; deploy/kubernetes and deploy/slurm run it as sharded batches.
+set -euo pipefail
+out="${1:?usage: scripts/build-single-file.sh OUT_DIR}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+case "$(uname -m)" in
+  x86_64) rid=linux-x64 ;;
+  aarch64) rid=linux-arm64 ;;
+  *) echo "build-single-file.sh: unsupported machine $(uname -m)" >&2; exit 1 ;;
+esac
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+publish="$out/.publish"
+rm -rf "$publish"
+dotnet publish "$root/src/PercepNet.Cli" -c Release -r "$rid" --self-contained -nologo -v q -o "$publish" \
+  -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:InvariantGlobalization=true \
+  -p:PublishReadyToRun=true -p:DebugType=none -p:GenerateDocumentationFile=false
+mv "$publish/PercepNet.Cli" "$out/percepnet"
+rm -rf "$publish"
+echo "built $out/percepnet ($(stat -c %s "$out/percepnet") bytes)"

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using PercepNet.Tests.Cli;
+
+namespace PercepNet.Tests.Packaging;
+
+/// <summary>
+/// The self-contained single-file tool (scripts/build-single-file.sh, or the build in $PERCEPNET_SINGLE_FILE that CI
+/// makes once) runs with an empty environment: no dotnet on PATH, no DOTNET_ROOT, no HOME, no locale.
+/// </summary>
+public sealed class SingleFileTests(SingleFileTests.Build build) : IClassFixture<SingleFileTests.Build>
+{
+    public sealed class Build : IDisposable
+    {
+        private readonly string? _temporary;
+
+        public Build()
+        {
+            string? given = Environment.GetEnvironmentVariable("PERCEPNET_SINGLE_FILE");
+            if (string.IsNullOrEmpty(given))
+            {
+                _temporary = Directory.CreateTempSubdirectory("percepnet-single-file-").FullName;
+                given = _temporary;
+                var start = new ProcessStartInfo("bash", [Repository.PathOf("scripts", "build-single-file.sh"), given])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                using Process process = Process.Start(start)!;
+                Task<string> error = process.StandardError.ReadToEndAsync();
+                string output = process.StandardOutput.ReadToEnd() + error.Result;
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"build-single-file.sh failed:\n{output}");
+                }
+            }
+
+            Binary = Path.Combine(given, "percepnet");
+        }
+
+        public string Binary { get; }
+
+        public void Dispose()
+        {
+            if (_temporary is not null)
+            {
+                Directory.Delete(_temporary, recursive: true);
+            }
+        }
+    }
+
+    private static (int Code, string Output) RunWithEmptyEnvironment(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/env", ["-i", .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
+    [Fact]
+    public void TheBinaryRunsWithAnEmptyEnvironmentAndGivesTheRecordedOutput()
+    {
+        string folder = Directory.CreateTempSubdirectory("percepnet-single-run-").FullName;
+        try
+        {
+            string output = Path.Combine(folder, "denoised.wav");
+            (int code, string text) = RunWithEmptyEnvironment(build.Binary, "denoise", Repository.PathOf("examples", "noisy.wav"), "-o", output);
+            Assert.True(code == 0, text);
+            Assert.Equal(ReferenceOutputTests.Pcm16Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(output))));
+
+            // As a Kubernetes Indexed Job runs it: the index from the environment, the count from --shards.
+            (code, text) = RunWithEmptyEnvironment("JOB_COMPLETION_INDEX=0", build.Binary, "denoise", Repository.PathOf("examples"),
+                "--root", Repository.PathOf("examples"), "-o", Path.Combine(folder, "batch"), "--shards", "1");
+            Assert.True(code == 0, text);
+            Assert.Contains("from JOB_COMPLETION_INDEX", text, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(folder, "batch", "noisy.wav")), text);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

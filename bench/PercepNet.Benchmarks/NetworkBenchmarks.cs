@@ -19,14 +19,14 @@ public class NetworkBenchmarks
     [Params("small", "medium", "paper")]
     public string Preset { get; set; } = "medium";
 
-    [Params("int8-simd", "float-simd", "int8-portable", "float-portable")]
-    public string Kernel { get; set; } = "int8-simd";
+    [Params("int8-avx2", "int8-vector128", "int8-portable", "float-avx2", "float-vector128", "float-portable")]
+    public string Kernel { get; set; } = "int8-avx2";
 
     [GlobalSetup]
     public void Setup()
     {
         Quantisation quantisation = Kernel.StartsWith("int8", StringComparison.Ordinal) ? Quantisation.Int8 : Quantisation.Float32;
-        KernelPath path = Kernel.EndsWith("simd", StringComparison.Ordinal) ? KernelPath.Simd : KernelPath.Portable;
+        KernelPath path = Enum.Parse<KernelPath>(Kernel[(Kernel.IndexOf('-', StringComparison.Ordinal) + 1)..], ignoreCase: true);
         var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), quantisation);
         _network = new PercepNetNetwork(model, path);
         var random = new Random(2);

@@ -3,24 +3,33 @@ using System.Runtime.Intrinsics.X86;
 
 namespace PercepNet.Network;
 
-/// <summary>Which implementation of the matrix kernels runs.</summary>
+/// <summary>Which implementation of the matrix kernels runs (<see cref="MatrixKernels"/>).</summary>
 internal enum KernelPath
 {
     /// <summary>Plain C# loops, on any CPU.</summary>
     Portable,
 
-    /// <summary>SIMD: AVX2 for int8 weights, Vector256 (else Vector128) FMA for float weights; portable where absent.</summary>
-    Simd,
+    /// <summary>128-bit vectors: SSSE3 on x86, AdvSimd on ARM64.</summary>
+    Vector128,
+
+    /// <summary>256-bit AVX2 on x86.</summary>
+    Avx2,
 }
 
 internal static class KernelPaths
 {
-    /// <summary>Whether the SIMD float kernels have hardware support here.</summary>
-    public static bool FloatSimdSupported => Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated;
+    /// <summary>Whether this CPU can run <paramref name="path"/>.</summary>
+    public static bool IsSupported(KernelPath path) => path switch
+    {
+        KernelPath.Portable => true,
+        KernelPath.Vector128 => Vector128.IsHardwareAccelerated,
+        KernelPath.Avx2 => Avx2.IsSupported,
+        _ => false,
+    };
 
-    /// <summary>Whether the AVX2 int8 kernels have hardware support here.</summary>
-    public static bool Int8SimdSupported => Avx2.IsSupported;
+    /// <summary>Every path this CPU can run, slowest first.</summary>
+    public static IReadOnlyList<KernelPath> Supported { get; } = [.. Enum.GetValues<KernelPath>().Where(IsSupported)];
 
     /// <summary>The fastest path this machine supports (chosen once at start-up).</summary>
-    public static KernelPath Best { get; } = FloatSimdSupported || Int8SimdSupported ? KernelPath.Simd : KernelPath.Portable;
+    public static KernelPath Best { get; } = Supported[^1];
 }

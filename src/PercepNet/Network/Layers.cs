@@ -70,13 +70,13 @@ internal sealed class GruWeights(WeightMatrix input, WeightMatrix recurrent, flo
 }
 
 /// <summary>A dense layer's per-stream output buffer.</summary>
-internal sealed class DenseLayer(DenseWeights weights)
+internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels)
 {
     public float[] Output { get; } = new float[weights.Outputs];
 
-    public void Step(ReadOnlySpan<float> input, Span<byte> scratch, KernelPath path)
+    public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
-        weights.Matrix.Multiply(input, Output, scratch, path);
+        weights.Matrix.Multiply(input, Output, scratch, kernels);
         float[] bias = weights.Bias;
         for (int i = 0; i < Output.Length; i++)
         {
@@ -94,7 +94,7 @@ internal sealed class ConvLayer
     private readonly float[] _window; // kernel × inputs, oldest first
     private readonly int _inputs;
 
-    public ConvLayer(DenseWeights weights, int inputs)
+    public ConvLayer(DenseWeights weights, int inputs, MatrixKernels kernels)
     {
         if (weights.Inputs % inputs != 0)
         {
@@ -102,17 +102,17 @@ internal sealed class ConvLayer
         }
 
         _inputs = inputs;
-        _dense = new DenseLayer(weights);
+        _dense = new DenseLayer(weights, kernels);
         _window = new float[weights.Inputs];
     }
 
     public float[] Output => _dense.Output;
 
-    public void Step(ReadOnlySpan<float> input, Span<byte> scratch, KernelPath path)
+    public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
         Array.Copy(_window, _inputs, _window, 0, _window.Length - _inputs);
         input.CopyTo(_window.AsSpan(_window.Length - _inputs));
-        _dense.Step(_window, scratch, path);
+        _dense.Step(_window, scratch);
     }
 
     public void Reset()
@@ -123,7 +123,7 @@ internal sealed class ConvLayer
 }
 
 /// <summary>A GRU layer with its hidden state: h' = (1 − z)⊙n + z⊙h (PyTorch's equations).</summary>
-internal sealed class GruLayer(GruWeights weights)
+internal sealed class GruLayer(GruWeights weights, MatrixKernels kernels)
 {
     private readonly float[] _gatesInput = new float[3 * weights.Hidden];
     private readonly float[] _gatesRecurrent = new float[3 * weights.Hidden];
@@ -131,11 +131,11 @@ internal sealed class GruLayer(GruWeights weights)
     /// <summary>The hidden state after the last step.</summary>
     public float[] State { get; } = new float[weights.Hidden];
 
-    public void Step(ReadOnlySpan<float> input, Span<byte> scratch, KernelPath path)
+    public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
         int h = weights.Hidden;
-        weights.Input.Multiply(input, _gatesInput, scratch, path);
-        weights.Recurrent.Multiply(State, _gatesRecurrent, scratch, path);
+        weights.Input.Multiply(input, _gatesInput, scratch, kernels);
+        weights.Recurrent.Multiply(State, _gatesRecurrent, scratch, kernels);
         float[] bi = weights.InputBias, bh = weights.RecurrentBias;
         Span<float> rz = _gatesInput.AsSpan(0, 2 * h);
         for (int i = 0; i < 2 * h; i++)

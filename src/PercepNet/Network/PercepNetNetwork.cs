@@ -22,21 +22,29 @@ internal sealed class PercepNetNetwork : IGainEstimator
     private readonly float[] _strengthInput;
     private readonly byte[] _scratch;
 
+    /// <param name="model">The shared weights.</param>
+    /// <param name="path">The kernels to run, chosen here once for the network's life; null for the fastest this CPU has.</param>
     public PercepNetNetwork(CompiledModel model, KernelPath? path = null)
+        : this(model, MatrixKernels.For(path ?? KernelPaths.Best))
+    {
+    }
+
+    /// <summary>A network running the given kernels (tests pick implementations no path names).</summary>
+    internal PercepNetNetwork(CompiledModel model, MatrixKernels kernels)
     {
         _model = model;
-        Path = path ?? KernelPaths.Best;
+        Path = kernels.Path;
         ModelShape s = model.Shape;
-        _input = new DenseLayer(model.Input);
-        _conv1 = new ConvLayer(model.Conv1, s.DenseWidth);
-        _conv2 = new ConvLayer(model.Conv2, s.Conv1Width);
-        _gru1 = new GruLayer(model.Gru1);
-        _gru2 = new GruLayer(model.Gru2);
-        _gru3 = new GruLayer(model.Gru3);
-        _gainGru = new GruLayer(model.GainGru);
-        _gainOutput = new DenseLayer(model.GainOutput);
-        _strengthGru = new GruLayer(model.StrengthGru);
-        _strengthOutput = new DenseLayer(model.StrengthOutput);
+        _input = new DenseLayer(model.Input, kernels);
+        _conv1 = new ConvLayer(model.Conv1, s.DenseWidth, kernels);
+        _conv2 = new ConvLayer(model.Conv2, s.Conv1Width, kernels);
+        _gru1 = new GruLayer(model.Gru1, kernels);
+        _gru2 = new GruLayer(model.Gru2, kernels);
+        _gru3 = new GruLayer(model.Gru3, kernels);
+        _gainGru = new GruLayer(model.GainGru, kernels);
+        _gainOutput = new DenseLayer(model.GainOutput, kernels);
+        _strengthGru = new GruLayer(model.StrengthGru, kernels);
+        _strengthOutput = new DenseLayer(model.StrengthOutput, kernels);
         _gainInput = new float[s.GainDenseInputs];
         _strengthInput = new float[s.StrengthGruInputs];
         _scratch = new byte[model.ScratchBytes];
@@ -48,16 +56,15 @@ internal sealed class PercepNetNetwork : IGainEstimator
 
     public void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
     {
-        KernelPath path = Path;
         Span<byte> scratch = _scratch;
-        _input.Step(features, scratch, path);
-        _conv1.Step(_input.Output, scratch, path);
-        _conv2.Step(_conv1.Output, scratch, path);
+        _input.Step(features, scratch);
+        _conv1.Step(_input.Output, scratch);
+        _conv2.Step(_conv1.Output, scratch);
         float[] conv = _conv2.Output;
-        _gru1.Step(conv, scratch, path);
-        _gru2.Step(_gru1.State, scratch, path);
-        _gru3.Step(_gru2.State, scratch, path);
-        _gainGru.Step(_gru3.State, scratch, path);
+        _gru1.Step(conv, scratch);
+        _gru2.Step(_gru1.State, scratch);
+        _gru3.Step(_gru2.State, scratch);
+        _gainGru.Step(_gru3.State, scratch);
 
         // Gain branch input: concat(conv2, GRU1, GRU2, GRU3, gain GRU).
         Span<float> g = _gainInput;
@@ -70,11 +77,11 @@ internal sealed class PercepNetNetwork : IGainEstimator
         _gru3.State.CopyTo(g);
         g = g[_gru3.State.Length..];
         _gainGru.State.CopyTo(g);
-        _gainOutput.Step(_gainInput, scratch, path);
+        _gainOutput.Step(_gainInput, scratch);
         conv.CopyTo(_strengthInput, 0);
         _gru3.State.CopyTo(_strengthInput, conv.Length);
-        _strengthGru.Step(_strengthInput, scratch, path);
-        _strengthOutput.Step(_strengthGru.State, scratch, path);
+        _strengthGru.Step(_strengthInput, scratch);
+        _strengthOutput.Step(_strengthGru.State, scratch);
         _gainOutput.Output.CopyTo(gains);
         _strengthOutput.Output.CopyTo(strengths);
     }

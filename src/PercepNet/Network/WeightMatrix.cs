@@ -1,7 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace PercepNet.Network;
 
 /// <summary>
@@ -24,7 +20,7 @@ internal abstract class WeightMatrix
     public abstract int ScratchBytes { get; }
 
     /// <summary>y = W·x; <paramref name="x"/> has <see cref="Columns"/> values, <paramref name="y"/> has <see cref="Rows"/>.</summary>
-    public abstract void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, KernelPath path);
+    public abstract void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels);
 
     /// <summary>The weights as float (dequantised where stored as int8), row-major.</summary>
     public abstract float[] ToFloat();
@@ -54,23 +50,13 @@ internal sealed class FloatWeightMatrix : WeightMatrix
 
     public override float[] ToFloat() => (float[])_weights.Clone();
 
-    public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, KernelPath path)
+    public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels)
     {
         ReadOnlySpan<float> w = _weights;
         int n = Columns;
-        if (path == KernelPath.Simd && (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated))
+        for (int r = 0; r < Rows; r++)
         {
-            for (int r = 0; r < Rows; r++)
-            {
-                y[r] = Analysis.VectorMath.Dot(w.Slice(r * n, n), x);
-            }
-        }
-        else
-        {
-            for (int r = 0; r < Rows; r++)
-            {
-                y[r] = Analysis.VectorMath.DotPortable(w.Slice(r * n, n), x);
-            }
+            y[r] = kernels.Dot(w.Slice(r * n, n), x);
         }
     }
 }
@@ -148,7 +134,7 @@ internal sealed class Int8WeightMatrix : WeightMatrix
         return result;
     }
 
-    public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, KernelPath path)
+    public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels)
     {
         Span<byte> u = scratch[.._stride];
         for (int c = 0; c < Columns; c++)
@@ -157,63 +143,6 @@ internal sealed class Int8WeightMatrix : WeightMatrix
         }
 
         u[Columns..].Clear();
-        const float Scale = 1f / (ActivationScale * WeightScale);
-        if (path == KernelPath.Simd && Avx2.IsSupported)
-        {
-            MultiplyAvx2(u, y, Scale);
-        }
-        else
-        {
-            for (int r = 0; r < Rows; r++)
-            {
-                ReadOnlySpan<sbyte> w = _weights.AsSpan(r * _stride, Columns);
-                int acc = 0;
-                for (int c = 0; c < Columns; c++)
-                {
-                    acc += u[c] * w[c];
-                }
-
-                y[r] = (acc - (ActivationOffset * _rowSums[r])) * Scale;
-            }
-        }
-    }
-
-    private void MultiplyAvx2(ReadOnlySpan<byte> u, Span<float> y, float scale)
-    {
-        ref byte ru = ref MemoryMarshal.GetReference(u);
-        ref sbyte rw = ref MemoryMarshal.GetArrayDataReference(_weights);
-        Vector256<short> ones = Vector256.Create((short)1);
-        int r = 0;
-        for (; r <= Rows - 4; r += 4)
-        {
-            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            nuint o0 = (nuint)(r * _stride), o1 = o0 + (nuint)_stride, o2 = o1 + (nuint)_stride, o3 = o2 + (nuint)_stride;
-            for (int c = 0; c < _stride; c += Block)
-            {
-                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
-                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o0 + (nuint)c)), ones));
-                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o1 + (nuint)c)), ones));
-                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o2 + (nuint)c)), ones));
-                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o3 + (nuint)c)), ones));
-            }
-
-            y[r] = (Vector256.Sum(a0) - (ActivationOffset * _rowSums[r])) * scale;
-            y[r + 1] = (Vector256.Sum(a1) - (ActivationOffset * _rowSums[r + 1])) * scale;
-            y[r + 2] = (Vector256.Sum(a2) - (ActivationOffset * _rowSums[r + 2])) * scale;
-            y[r + 3] = (Vector256.Sum(a3) - (ActivationOffset * _rowSums[r + 3])) * scale;
-        }
-
-        for (; r < Rows; r++)
-        {
-            Vector256<int> a = Vector256<int>.Zero;
-            nuint o = (nuint)(r * _stride);
-            for (int c = 0; c < _stride; c += Block)
-            {
-                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
-                a = Avx2.Add(a, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o + (nuint)c)), ones));
-            }
-
-            y[r] = (Vector256.Sum(a) - (ActivationOffset * _rowSums[r])) * scale;
-        }
+        kernels.Int8(u, _weights, _rowSums, _stride, ActivationOffset, 1f / (ActivationScale * WeightScale), y[..Rows]);
     }
 }

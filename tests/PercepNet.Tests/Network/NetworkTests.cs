@@ -36,13 +36,38 @@ public class NetworkTests(ITestOutputHelper output)
         return (gains, strengths);
     }
 
-    [Theory]
-    [InlineData("small", false)]
-    [InlineData("small", true)]
-    [InlineData("medium", true)]
-    public void FloatRuntimeMatchesTheDoublePrecisionReference(string preset, bool simd)
+    /// <summary>Every kernel implementation this CPU can run, by name (the cross-platform Vector128 one everywhere).</summary>
+    public static TheoryData<string> KernelNames() => [.. Kernels().Keys];
+
+    private static Dictionary<string, MatrixKernels> Kernels()
     {
-        KernelPath path = simd ? KernelPath.Simd : KernelPath.Portable;
+        var kernels = new Dictionary<string, MatrixKernels>
+        {
+            ["portable"] = PortableKernels.Instance,
+            ["vector128-cross-platform"] = Vector128Kernels.CrossPlatform,
+        };
+        if (KernelPaths.IsSupported(KernelPath.Vector128))
+        {
+            kernels["vector128"] = Vector128Kernels.Instance;
+        }
+
+        if (KernelPaths.IsSupported(KernelPath.Avx2))
+        {
+            kernels["avx2"] = Avx2Kernels.Instance;
+        }
+
+        return kernels;
+    }
+
+    [SkippableTheory]
+    [InlineData("small", "Portable")]
+    [InlineData("small", "Vector128")]
+    [InlineData("small", "Avx2")]
+    [InlineData("medium", "Avx2")]
+    public void FloatRuntimeMatchesTheDoublePrecisionReference(string preset, string pathName)
+    {
+        KernelPath path = Enum.Parse<KernelPath>(pathName);
+        Skip.IfNot(KernelPaths.IsSupported(path), $"this CPU cannot run the {path} kernels");
         ModelParameters parameters = RandomModel.Create(ModelShape.FromPreset(preset), seed: 5);
         float[][] features = RandomFeatures(40, 6);
         var network = new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32), path);
@@ -90,14 +115,16 @@ public class NetworkTests(ITestOutputHelper output)
         Assert.True(relativeRms <= 0.02, $"relative RMS error {relativeRms:P2}");
     }
 
-    [Fact]
-    public void Int8SimdAndPortableKernelsGiveIdenticalResults()
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void EveryInt8KernelGivesThePortableResultExactly(string kernel)
     {
-        ModelParameters parameters = RandomModel.Create(ModelShape.Small, seed: 9);
+        // Integer sums: every instruction set must give the same bits (the medium model has every layer width).
+        ModelParameters parameters = RandomModel.Create(ModelShape.Medium, seed: 9);
         var model = new CompiledModel(parameters, Quantisation.Int8);
         float[][] features = RandomFeatures(30, 10);
-        (float[][] a, float[][] sa) = Run(new PercepNetNetwork(model, KernelPath.Simd), features);
-        (float[][] b, float[][] sb) = Run(new PercepNetNetwork(model, KernelPath.Portable), features);
+        (float[][] a, float[][] sa) = Run(new PercepNetNetwork(model, Kernels()[kernel]), features);
+        (float[][] b, float[][] sb) = Run(new PercepNetNetwork(model, PortableKernels.Instance), features);
         for (int t = 0; t < features.Length; t++)
         {
             Assert.Equal(a[t], b[t]);

@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace PercepNet.Network;
+
+/// <summary>
+/// The matrix-vector kernels behind one interface, one implementation per instruction set (DESIGN §8), chosen once
+/// when a network is made (<see cref="For"/>) and held by its layers. Every implementation computes the same integer
+/// sums for int8 weights, so their outputs agree exactly; float dot products agree to rounding.
+/// </summary>
+internal abstract class MatrixKernels
+{
+    public abstract KernelPath Path { get; }
+
+    /// <summary>
+    /// y(r) = (Σ_j u(j)·w(r, j) − offset·rowSums(r))·scale for each row: <paramref name="u"/> holds activation codes
+    /// 0…127 padded with zeros to <paramref name="stride"/> (a multiple of 32), <paramref name="weights"/> the rows,
+    /// each <paramref name="stride"/> long.
+    /// </summary>
+    public abstract void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y);
+
+    /// <summary>Σ a(i)·b(i).</summary>
+    public abstract float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b);
+
+    /// <summary>The kernels of <paramref name="path"/>; throws when this CPU cannot run them.</summary>
+    public static MatrixKernels For(KernelPath path) => path switch
+    {
+        KernelPath.Portable => PortableKernels.Instance,
+        KernelPath.Vector128 when KernelPaths.IsSupported(path) => Vector128Kernels.Instance,
+        KernelPath.Avx2 when KernelPaths.IsSupported(path) => Avx2Kernels.Instance,
+        _ => throw new PlatformNotSupportedException($"This CPU cannot run the {path} kernels."),
+    };
+}
+
+/// <summary>Plain loops, on any CPU: the reference the others are tested against.</summary>
+internal sealed class PortableKernels : MatrixKernels
+{
+    public static PortableKernels Instance { get; } = new();
+
+    public override KernelPath Path => KernelPath.Portable;
+
+    public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    {
+        for (int r = 0; r < y.Length; r++)
+        {
+            ReadOnlySpan<sbyte> w = weights.Slice(r * stride, stride);
+            int acc = 0;
+            for (int c = 0; c < stride; c++)
+            {
+                acc += u[c] * w[c];
+            }
+
+            y[r] = (acc - (offset * rowSums[r])) * scale;
+        }
+    }
+
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.DotPortable(a, b);
+}
+
+/// <summary>
+/// 128-bit vectors, for x86 without AVX2 and for ARM64: SSSE3's multiply-add of bytes on x86; on ARM the dot-product
+/// instruction where present, else widening multiplies with pairwise accumulation; elsewhere the cross-platform
+/// Vector128 operations (<see cref="CrossPlatform"/>, which tests also run on x86).
+/// </summary>
+internal sealed class Vector128Kernels(bool crossPlatformOnly = false) : MatrixKernels
+{
+    public static Vector128Kernels Instance { get; } = new();
+
+    /// <summary>The same kernels using only cross-platform Vector128 operations (the fallback, and its test).</summary>
+    public static Vector128Kernels CrossPlatform { get; } = new(crossPlatformOnly: true);
+
+    public override KernelPath Path => KernelPath.Vector128;
+
+    public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    {
+        ref byte ru = ref MemoryMarshal.GetReference(u);
+        ref sbyte rw = ref MemoryMarshal.GetReference(weights);
+        int rows = y.Length;
+        int r = 0;
+        for (; r <= rows - 4; r += 4)
+        {
+            // Four rows at a time share each load of the activations.
+            Vector128<int> a0 = Vector128<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            nuint o0 = (nuint)(r * stride), o1 = o0 + (nuint)stride, o2 = o1 + (nuint)stride, o3 = o2 + (nuint)stride;
+            for (int c = 0; c < stride; c += 16)
+            {
+                Vector128<byte> xv = Vector128.LoadUnsafe(ref ru, (nuint)c);
+                a0 = Accumulate(a0, xv, Vector128.LoadUnsafe(ref rw, o0 + (nuint)c));
+                a1 = Accumulate(a1, xv, Vector128.LoadUnsafe(ref rw, o1 + (nuint)c));
+                a2 = Accumulate(a2, xv, Vector128.LoadUnsafe(ref rw, o2 + (nuint)c));
+                a3 = Accumulate(a3, xv, Vector128.LoadUnsafe(ref rw, o3 + (nuint)c));
+            }
+
+            y[r] = (Vector128.Sum(a0) - (offset * rowSums[r])) * scale;
+            y[r + 1] = (Vector128.Sum(a1) - (offset * rowSums[r + 1])) * scale;
+            y[r + 2] = (Vector128.Sum(a2) - (offset * rowSums[r + 2])) * scale;
+            y[r + 3] = (Vector128.Sum(a3) - (offset * rowSums[r + 3])) * scale;
+        }
+
+        for (; r < rows; r++)
+        {
+            nuint row = (nuint)(r * stride);
+            Vector128<int> acc = Vector128<int>.Zero;
+            for (int c = 0; c < stride; c += 16)
+            {
+                acc = Accumulate(acc, Vector128.LoadUnsafe(ref ru, (nuint)c), Vector128.LoadUnsafe(ref rw, row + (nuint)c));
+            }
+
+            y[r] = (Vector128.Sum(acc) - (offset * rowSums[r])) * scale;
+        }
+    }
+
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
+        Vector128.IsHardwareAccelerated ? Analysis.VectorMath.DotVector128(a, b) : Analysis.VectorMath.DotPortable(a, b);
+
+    /// <summary>acc + the 16 products u(i)·w(i) (u ≤ 127, so u fits a signed byte and a pair of products an int16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<int> Accumulate(Vector128<int> acc, Vector128<byte> u, Vector128<sbyte> w)
+    {
+        if (!crossPlatformOnly)
+        {
+            if (Ssse3.IsSupported)
+            {
+                return Sse2.Add(acc, Sse2.MultiplyAddAdjacent(Ssse3.MultiplyAddAdjacent(u, w), Vector128.Create((short)1)));
+            }
+
+            if (Dp.IsSupported)
+            {
+                return Dp.DotProduct(acc, u.AsSByte(), w);
+            }
+
+            if (AdvSimd.IsSupported)
+            {
+                acc = AdvSimd.AddPairwiseWideningAndAdd(acc, AdvSimd.MultiplyWideningLower(u.GetLower().AsSByte(), w.GetLower()));
+                return AdvSimd.AddPairwiseWideningAndAdd(acc, AdvSimd.MultiplyWideningUpper(u.AsSByte(), w));
+            }
+        }
+
+        (Vector128<short> u0, Vector128<short> u1) = Vector128.Widen(u.AsSByte());
+        (Vector128<short> w0, Vector128<short> w1) = Vector128.Widen(w);
+        (Vector128<int> p0, Vector128<int> p1) = Vector128.Widen((u0 * w0) + (u1 * w1));
+        return acc + p0 + p1;
+    }
+}
+
+/// <summary>256-bit AVX2: 32 byte products per multiply-add, four rows at a time.</summary>
+internal sealed class Avx2Kernels : MatrixKernels
+{
+    public static Avx2Kernels Instance { get; } = new();
+
+    public override KernelPath Path => KernelPath.Avx2;
+
+    public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    {
+        ref byte ru = ref MemoryMarshal.GetReference(u);
+        ref sbyte rw = ref MemoryMarshal.GetReference(weights);
+        Vector256<short> ones = Vector256.Create((short)1);
+        int rows = y.Length;
+        int r = 0;
+        for (; r <= rows - 4; r += 4)
+        {
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            nuint o0 = (nuint)(r * stride), o1 = o0 + (nuint)stride, o2 = o1 + (nuint)stride, o3 = o2 + (nuint)stride;
+            for (int c = 0; c < stride; c += 32)
+            {
+                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o0 + (nuint)c)), ones));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o1 + (nuint)c)), ones));
+                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o2 + (nuint)c)), ones));
+                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o3 + (nuint)c)), ones));
+            }
+
+            y[r] = (Vector256.Sum(a0) - (offset * rowSums[r])) * scale;
+            y[r + 1] = (Vector256.Sum(a1) - (offset * rowSums[r + 1])) * scale;
+            y[r + 2] = (Vector256.Sum(a2) - (offset * rowSums[r + 2])) * scale;
+            y[r + 3] = (Vector256.Sum(a3) - (offset * rowSums[r + 3])) * scale;
+        }
+
+        for (; r < rows; r++)
+        {
+            Vector256<int> a = Vector256<int>.Zero;
+            nuint o = (nuint)(r * stride);
+            for (int c = 0; c < stride; c += 32)
+            {
+                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
+                a = Avx2.Add(a, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o + (nuint)c)), ones));
+            }
+
+            y[r] = (Vector256.Sum(a) - (offset * rowSums[r])) * scale;
+        }
+    }
+
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
+}

@@ -4,8 +4,8 @@ namespace PercepNet.Audio;
 
 /// <summary>
 /// An NAudio <see cref="ISampleProvider"/> that denoises another: any sample rate and channel count, live (the output
-/// lags the source by the denoiser's latency, 40 ms at 48 kHz). When the source ends, the last 40 ms follow, then the
-/// provider ends too. Compose it like any sample provider, e.g. between an <c>AudioFileReader</c> and
+/// lags the source by the denoiser's latency, 40 ms at 48 kHz). When the source ends, that much more audio follows,
+/// then the provider ends too. Compose it like any sample provider, e.g. between an <c>AudioFileReader</c> and
 /// <c>WaveFileWriter.CreateWaveFile16</c>, or a capture device and a playback one.
 /// </summary>
 public sealed class DenoisingSampleProvider : ISampleProvider

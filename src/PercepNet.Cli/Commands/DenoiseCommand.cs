@@ -33,7 +33,7 @@ internal static class DenoiseCommand
         };
         var model = ModelOptions.Create();
         var knobs = new RuntimeOptions();
-        var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's delay (40 ms at 48 kHz, up to 45 ms at other rates) instead of lining the output up with the input." };
+        var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's delay (40 ms at 48 kHz, 42–49 ms at other rates) instead of lining the output up with the input." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
         var spectrogram = new Option<string?>("--spectrogram")
         {

@@ -18,7 +18,7 @@ internal static class StreamCommand
         var knobs = new RuntimeOptions();
         var command = new Command("stream",
             "Denoise raw PCM from stdin to stdout as it arrives (e.g. arecord -f S16_LE -r 48000 | percepnet stream | aplay -f S16_LE -r 48000). "
-            + "The output lags the input by the denoiser's latency (40 ms at 48 kHz, up to 45 ms at other rates).")
+            + "The output lags the input by the denoiser's latency (40 ms at 48 kHz, 42–49 ms at other rates).")
         {
             rate, channels, format, model,
         };

@@ -68,6 +68,14 @@ public sealed class Model
     public static Model Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (stream.CanSeek && stream.Length - stream.Position is long left and <= int.MaxValue)
+        {
+            // One buffer of the right size, not a growing copy: a model is megabytes.
+            byte[] bytes = new byte[left];
+            stream.ReadExactly(bytes);
+            return new Model(ModelFile.Read(bytes));
+        }
+
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return new Model(ModelFile.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));

@@ -21,6 +21,15 @@ internal static class DefaultModel
     private static Model? Load()
     {
         using Stream? stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName);
+        if (stream is UnmanagedMemoryStream mapped)
+        {
+            // The resource lies in the mapped assembly: read it where it is.
+            unsafe
+            {
+                return new Model(ModelFile.Read(new ReadOnlySpan<byte>(mapped.PositionPointer, checked((int)mapped.Length))));
+            }
+        }
+
         return stream is null ? null : Model.Load(stream);
     }
 }

@@ -50,6 +50,7 @@ public class PipelineBenchmarks
     private readonly float[] _input = new float[Hops * 480];
     private readonly float[] _output = new float[480];
     private Denoiser _denoiser = null!;
+    private Denoiser _blocks = null!;
     private int _hop;
 
     [Params("small", "medium", "paper")]
@@ -60,6 +61,7 @@ public class PipelineBenchmarks
     {
         var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), Quantisation.Int8);
         _denoiser = new Denoiser(model);
+        _blocks = new Denoiser(model);
         var random = new Random(3);
         double phase = 0;
         for (int i = 0; i < _input.Length; i++)
@@ -73,6 +75,14 @@ public class PipelineBenchmarks
     public void DenoiserPerFrame()
     {
         _denoiser.ProcessFrame(_input.AsSpan(_hop * 480, 480), _output);
+        _hop = (_hop + 1) % Hops;
+    }
+
+    /// <summary>The same through <see cref="Denoiser.Process"/> (any block size), the path the tools and the C library take.</summary>
+    [Benchmark]
+    public void DenoiserBlocksPerFrame()
+    {
+        _blocks.Process(_input.AsSpan(_hop * 480, 480), _output);
         _hop = (_hop + 1) % Hops;
     }
 }

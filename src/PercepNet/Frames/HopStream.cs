@@ -22,20 +22,27 @@ internal sealed class HopStream(IHopProcessor processor)
             throw new ArgumentException("Output must have the length of the input.", nameof(output));
         }
 
+        // Block copies between hop boundaries: stream position m reads processor output m − (Hop − 1), which is in
+        // the previous hop's half of the ring until the sample that completes a hop, which reads the new hop's first.
         const int Hop = FrameLayout.HopSize;
-        for (int i = 0; i < input.Length; i++)
+        for (int i = 0; i < input.Length;)
         {
-            _input[_filled++] = input[i];
-            if (_filled == Hop)
+            int n = Math.Min(Hop - _filled, input.Length - i);
+            input.Slice(i, n).CopyTo(_input.AsSpan(_filled));
+            bool completes = _filled + n == Hop;
+            int previous = (_written - Hop + _output.Length) % _output.Length;
+            int plain = completes ? n - 1 : n;
+            _output.AsSpan(previous + _filled + 1, plain).CopyTo(output.Slice(i, plain));
+            _filled += n;
+            if (completes)
             {
                 processor.ProcessHop(_input, _output.AsSpan(_written, Hop));
+                output[i + n - 1] = _output[_written];
                 _written = (_written + Hop) % _output.Length;
                 _filled = 0;
             }
 
-            // Stream position m reads processor output m − (Hop − 1), which lies in the last two hops written.
-            int index = (_written - Hop + _filled + _output.Length) % _output.Length;
-            output[i] = _output[index];
+            i += n;
         }
     }
 

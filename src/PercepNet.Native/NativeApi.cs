@@ -35,23 +35,7 @@ internal static unsafe class NativeApi
     private struct StateBlock
     {
         public uint Magic;
-        public nint Handle; // GCHandle of the Session
-    }
-
-    /// <summary>A stream and the settings it was last given (the C interface reads them back without allocating).</summary>
-    private sealed class Session(StreamDenoiser stream)
-    {
-        public StreamDenoiser Stream { get; } = stream;
-
-        public float AttenuationLimitDb { get; set; } = float.PositiveInfinity;
-
-        public float PostfilterStrength { get; set; } = 1f;
-
-        public float VoiceGateThreshold { get; set; }
-
-        public float VoiceGateHoldMs { get; set; } = 200f;
-
-        public void Apply() => Stream.Configure(AttenuationLimitDb, PostfilterStrength, DenoiserOptions.DefaultPostfilterBeta, VoiceGateThreshold, VoiceGateHoldMs);
+        public nint Handle; // GCHandle of the StreamDenoiser
     }
 
     [UnmanagedCallersOnly(EntryPoint = "percepnet_version")]
@@ -91,10 +75,9 @@ internal static unsafe class NativeApi
                 }
             }
 
-            var session = new Session(new StreamDenoiser(sampleRate, channels, model));
-            session.Apply();
+            var stream = new StreamDenoiser(sampleRate, channels, model);
             var block = (StateBlock*)NativeMemory.AllocZeroed((nuint)sizeof(StateBlock));
-            block->Handle = GCHandle.ToIntPtr(GCHandle.Alloc(session));
+            block->Handle = GCHandle.ToIntPtr(GCHandle.Alloc(stream));
             block->Magic = LiveMagic;
             *state = block;
             return Ok;
@@ -130,7 +113,7 @@ internal static unsafe class NativeApi
     {
         try
         {
-            if (Find(state, out int error) is not Session session)
+            if (Find(state, out int error) is not StreamDenoiser stream)
             {
                 return error;
             }
@@ -145,14 +128,14 @@ internal static unsafe class NativeApi
                 return Fail(ErrorNull, input == null ? "input is NULL" : "output is NULL");
             }
 
-            int channels = session.Stream.Channels;
+            int channels = stream.Channels;
             if (frames < 0 || frames > int.MaxValue / channels)
             {
                 return Fail(ErrorArgument, $"frames: {frames} is not a frame count");
             }
 
             int samples = frames * channels;
-            session.Stream.Process(new ReadOnlySpan<float>(input, samples), new Span<float>(output, samples));
+            stream.Process(new ReadOnlySpan<float>(input, samples), new Span<float>(output, samples));
             return Ok;
         }
         catch (Exception e)
@@ -166,7 +149,7 @@ internal static unsafe class NativeApi
     {
         try
         {
-            if (Find(state, out int error) is not Session session)
+            if (Find(state, out int error) is not StreamDenoiser stream)
             {
                 return error;
             }
@@ -186,7 +169,7 @@ internal static unsafe class NativeApi
                 return Fail(ErrorArgument, $"frames: {frames} is not a frame count");
             }
 
-            int channels = session.Stream.Channels;
+            int channels = stream.Channels;
             for (int c = 0; c < channels; c++)
             {
                 if (inputs[c] == null || outputs[c] == null)
@@ -197,7 +180,7 @@ internal static unsafe class NativeApi
 
             for (int c = 0; c < channels; c++)
             {
-                session.Stream.ProcessChannel(c, new ReadOnlySpan<float>(inputs[c], frames), new Span<float>(outputs[c], frames));
+                stream.ProcessChannel(c, new ReadOnlySpan<float>(inputs[c], frames), new Span<float>(outputs[c], frames));
             }
 
             return Ok;
@@ -213,7 +196,7 @@ internal static unsafe class NativeApi
     {
         try
         {
-            return Find(state, out int error) is Session session ? session.Stream.Latency : error;
+            return Find(state, out int error) is StreamDenoiser stream ? stream.Latency : error;
         }
         catch (Exception e)
         {
@@ -226,24 +209,26 @@ internal static unsafe class NativeApi
     {
         try
         {
-            if (Find(state, out int error) is not Session session)
+            if (Find(state, out int error) is not StreamDenoiser stream)
             {
                 return error;
             }
 
+            float limit = stream.AttenuationLimitDb, strength = stream.PostfilterStrength;
+            float threshold = stream.VoiceGateThreshold, hold = stream.VoiceGateHoldMs;
             switch (param)
             {
                 case ParamAttenuationLimitDb when value >= 0: // NaN fails every comparison
-                    session.AttenuationLimitDb = value;
+                    limit = value;
                     break;
                 case ParamPostfilterStrength when value is >= 0 and <= 1:
-                    session.PostfilterStrength = value;
+                    strength = value;
                     break;
                 case ParamVoiceGateThreshold when value is >= 0 and <= 1:
-                    session.VoiceGateThreshold = value;
+                    threshold = value;
                     break;
                 case ParamVoiceGateHoldMs when value is >= 0 and <= 10_000:
-                    session.VoiceGateHoldMs = value;
+                    hold = value;
                     break;
                 case ParamAttenuationLimitDb or ParamPostfilterStrength or ParamVoiceGateThreshold or ParamVoiceGateHoldMs:
                     return Fail(ErrorArgument, $"parameter {param}: {value} is out of its range");
@@ -251,7 +236,7 @@ internal static unsafe class NativeApi
                     return Fail(ErrorArgument, $"parameter {param} does not exist");
             }
 
-            session.Apply();
+            stream.Configure(limit, strength, stream.PostfilterBeta, threshold, hold);
             return Ok;
         }
         catch (Exception e)
@@ -265,7 +250,7 @@ internal static unsafe class NativeApi
     {
         try
         {
-            if (Find(state, out int error) is not Session session)
+            if (Find(state, out int error) is not StreamDenoiser stream)
             {
                 return error;
             }
@@ -277,10 +262,10 @@ internal static unsafe class NativeApi
 
             float? current = param switch
             {
-                ParamAttenuationLimitDb => session.AttenuationLimitDb,
-                ParamPostfilterStrength => session.PostfilterStrength,
-                ParamVoiceGateThreshold => session.VoiceGateThreshold,
-                ParamVoiceGateHoldMs => session.VoiceGateHoldMs,
+                ParamAttenuationLimitDb => stream.AttenuationLimitDb,
+                ParamPostfilterStrength => stream.PostfilterStrength,
+                ParamVoiceGateThreshold => stream.VoiceGateThreshold,
+                ParamVoiceGateHoldMs => stream.VoiceGateHoldMs,
                 _ => null,
             };
             if (current is not float known)
@@ -302,7 +287,7 @@ internal static unsafe class NativeApi
     {
         try
         {
-            if (Find(state, out int error) is not Session session)
+            if (Find(state, out int error) is not StreamDenoiser stream)
             {
                 return error;
             }
@@ -312,7 +297,7 @@ internal static unsafe class NativeApi
                 return Fail(ErrorNull, "probability is NULL");
             }
 
-            *probability = session.Stream.SpeechActivity;
+            *probability = stream.SpeechActivity;
             return Ok;
         }
         catch (Exception e)
@@ -326,12 +311,12 @@ internal static unsafe class NativeApi
     {
         try
         {
-            if (Find(state, out int error) is not Session session)
+            if (Find(state, out int error) is not StreamDenoiser stream)
             {
                 return error;
             }
 
-            session.Stream.Reset();
+            stream.Reset();
             return Ok;
         }
         catch (Exception e)
@@ -350,8 +335,8 @@ internal static unsafe class NativeApi
     [UnmanagedCallersOnly(EntryPoint = "percepnet_runtime_collections")]
     private static int RuntimeCollections() => GC.CollectionCount(0);
 
-    /// <summary>The session behind a state pointer, or null with <paramref name="error"/> set (and its text kept).</summary>
-    private static Session? Find(StateBlock* state, out int error)
+    /// <summary>The stream behind a state pointer, or null with <paramref name="error"/> set (and its text kept).</summary>
+    private static StreamDenoiser? Find(StateBlock* state, out int error)
     {
         error = Ok;
         if (state == null)
@@ -360,7 +345,7 @@ internal static unsafe class NativeApi
             return null;
         }
 
-        if (state->Magic != LiveMagic || GCHandle.FromIntPtr(state->Handle).Target is not Session found)
+        if (state->Magic != LiveMagic || GCHandle.FromIntPtr(state->Handle).Target is not StreamDenoiser found)
         {
             error = Fail(ErrorState, "state is not a live state made by percepnet_create (destroyed already?)");
             return null;

@@ -28,11 +28,6 @@ public sealed class StreamDenoiser
 
     private readonly ChannelStream[] _channels;
     private readonly float[] _planar; // Chunk samples per channel
-    private float _attenuationLimitDb;
-    private float _postfilterStrength;
-    private float _postfilterBeta;
-    private float _gateThreshold;
-    private float _gateHoldMs;
 
     /// <summary>A denoiser for a stream of <paramref name="channels"/> interleaved channels at <paramref name="sampleRate"/> Hz.</summary>
     /// <param name="sampleRate">The stream's rate, 8000 to 384000 Hz.</param>
@@ -83,11 +78,11 @@ public sealed class StreamDenoiser
     {
         get => new()
         {
-            AttenuationLimitDb = _attenuationLimitDb,
-            PostfilterStrength = _postfilterStrength,
-            PostfilterBeta = _postfilterBeta,
-            VoiceGateThreshold = _gateThreshold,
-            VoiceGateHoldMs = _gateHoldMs,
+            AttenuationLimitDb = AttenuationLimitDb,
+            PostfilterStrength = PostfilterStrength,
+            PostfilterBeta = PostfilterBeta,
+            VoiceGateThreshold = VoiceGateThreshold,
+            VoiceGateHoldMs = VoiceGateHoldMs,
         };
         set
         {
@@ -182,14 +177,25 @@ public sealed class StreamDenoiser
         }
     }
 
+    // The current settings, read without making an options record (the C library's parameters).
+    internal float AttenuationLimitDb { get; private set; }
+
+    internal float PostfilterStrength { get; private set; }
+
+    internal float PostfilterBeta { get; private set; }
+
+    internal float VoiceGateThreshold { get; private set; }
+
+    internal float VoiceGateHoldMs { get; private set; }
+
     /// <summary>Sets every knob without allocating (ranges as in <see cref="DenoiserOptions"/>, checked by the caller).</summary>
     internal void Configure(float attenuationLimitDb, float postfilterStrength, float postfilterBeta, float gateThreshold, float gateHoldMs)
     {
-        _attenuationLimitDb = attenuationLimitDb;
-        _postfilterStrength = postfilterStrength;
-        _postfilterBeta = postfilterBeta;
-        _gateThreshold = gateThreshold;
-        _gateHoldMs = gateHoldMs;
+        AttenuationLimitDb = attenuationLimitDb;
+        PostfilterStrength = postfilterStrength;
+        PostfilterBeta = postfilterBeta;
+        VoiceGateThreshold = gateThreshold;
+        VoiceGateHoldMs = gateHoldMs;
         foreach (ChannelStream channel in _channels)
         {
             channel.Denoiser.Chain.Configure(attenuationLimitDb, postfilterStrength, postfilterBeta, gateThreshold, gateHoldMs);

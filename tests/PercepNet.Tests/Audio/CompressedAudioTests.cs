@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PercepNet.Audio;
 
 namespace PercepNet.Tests.Audio;
@@ -14,23 +13,9 @@ public sealed class CompressedAudioTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static bool Available(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(p => File.Exists(Path.Combine(p, tool)));
+    private static bool Available(string tool) => ChildProcess.IsInstalled(tool);
 
-    private static void RunTool(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-    }
+    private static void RunTool(string tool, params string[] args) => Assert.Equal(0, ChildProcess.Run(tool, args).Code);
 
     private string MakeToneWav(int rate, int channels, double seconds, double frequency)
     {

@@ -17,18 +17,12 @@ public sealed class BatchTests : IDisposable
 
     private static string Tool => Path.Combine(AppContext.BaseDirectory, "PercepNet.Cli");
 
-    private static Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        return Process.Start(start)!;
-    }
+    private static Process Start(params string[] arguments) => ChildProcess.Start(Tool, arguments);
 
     private static (int Code, string Output) Finish(Process process)
     {
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        ChildProcess.Result result = ChildProcess.Finish(process);
+        return (result.Code, result.Output);
     }
 
     /// <summary>200 short files in nested folders, and one long one that sorts last (so its shard has done others first).</summary>
@@ -178,13 +172,8 @@ public sealed class BatchTests : IDisposable
     [Fact]
     public void AnIndexedJobWithoutItsCountIsAUsageError()
     {
-        var start = new ProcessStartInfo(Tool, ["denoise", Repository.PathOf("examples", "noisy.wav"), "-o", Path.Combine(_root, "out")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["JOB_COMPLETION_INDEX"] = "1";
-        (int code, string text) = Finish(Process.Start(start)!);
+        (int code, string text) = Finish(ChildProcess.Start(Tool, ["denoise", Repository.PathOf("examples", "noisy.wav"), "-o", Path.Combine(_root, "out")],
+            new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "1" }));
         Assert.Equal(2, code);
         Assert.Contains("--shards N", text, StringComparison.Ordinal);
     }
@@ -217,17 +206,15 @@ public sealed class BatchTests : IDisposable
         string output = Path.Combine(_root, "cleaned");
         for (int task = 1; task <= 3; task++)
         {
-            var start = new ProcessStartInfo("bash", [Repository.PathOf("deploy", "slurm", "denoise-array.sbatch"), inputs, output])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["PERCEPNET"] = Tool;
-            start.Environment["SLURM_ARRAY_TASK_ID"] = $"{task}";
-            start.Environment["SLURM_ARRAY_TASK_MIN"] = "1";
-            start.Environment["SLURM_ARRAY_TASK_COUNT"] = "3";
-            start.Environment["SLURM_CPUS_PER_TASK"] = "1";
-            (int code, string text) = Finish(Process.Start(start)!);
+            (int code, string text) = Finish(ChildProcess.Start("bash", [Repository.PathOf("deploy", "slurm", "denoise-array.sbatch"), inputs, output],
+                new Dictionary<string, string>
+                {
+                    ["PERCEPNET"] = Tool,
+                    ["SLURM_ARRAY_TASK_ID"] = $"{task}",
+                    ["SLURM_ARRAY_TASK_MIN"] = "1",
+                    ["SLURM_ARRAY_TASK_COUNT"] = "3",
+                    ["SLURM_CPUS_PER_TASK"] = "1",
+                }));
             Assert.True(code == 0, text);
             Assert.Contains($"shard {task - 1} of 3 (from SLURM_ARRAY_TASK_ID", text, StringComparison.Ordinal);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PercepNet.Audio;
 
 namespace PercepNet.Tests.Native;
@@ -62,31 +61,12 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
         }
     }
 
-    private sealed record Result(int Code, string Output)
-    {
-        public Result Check(string what) =>
-            Code == 0 ? this : throw new InvalidOperationException($"{what} exited with {Code}:\n{Output}");
-    }
+    private static bool OnPath(string tool) => ChildProcess.IsInstalled(tool);
 
-    private static bool OnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(p => File.Exists(Path.Combine(p, tool)));
+    private static ChildProcess.Result Run(string program, params string[] arguments) => ChildProcess.Run(program, arguments);
 
-    private static Result Run(string program, params string[] arguments) => RunIn(null, program, arguments);
-
-    private static Result RunIn(IDictionary<string, string>? environment, string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new Result(process.ExitCode, output + error.Result);
-    }
+    private static ChildProcess.Result RunIn(IReadOnlyDictionary<string, string> environment, string program, params string[] arguments) =>
+        ChildProcess.Run(program, arguments, environment);
 
     private string Ready()
     {
@@ -151,7 +131,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
         using var folder = new TemporaryFolder();
         WriteFloats(folder.PathOf("in.f32"), input);
         WriteFloats(folder.PathOf("expected.f32"), expected);
-        Result result = Run(build.TestProgram, "blocks", folder.PathOf("in.f32"), folder.PathOf("expected.f32"), $"{rate}", $"{channels}");
+        ChildProcess.Result result = Run(build.TestProgram, "blocks", folder.PathOf("in.f32"), folder.PathOf("expected.f32"), $"{rate}", $"{channels}");
         Assert.True(result.Code == 0, result.Output);
         Assert.Equal(6, result.Output.Split('\n').Count(l => l.StartsWith("blocks ", StringComparison.Ordinal)));
     }
@@ -163,7 +143,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
     public void AnImpulseComesOutAfterTheReportedLatency(int rate)
     {
         Ready();
-        Result result = Run(build.TestProgram, "latency", $"{rate}");
+        ChildProcess.Result result = Run(build.TestProgram, "latency", $"{rate}");
         Assert.True(result.Code == 0, result.Output);
         Assert.Contains($"reported={new StreamDenoiser(rate, 1).Latency} measured={new StreamDenoiser(rate, 1).Latency}", result.Output, StringComparison.Ordinal);
     }
@@ -172,7 +152,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
     public void HostileInputAndInvalidArgumentsGiveFiniteOutputAndErrorCodes()
     {
         Ready();
-        Result result = Run(build.TestProgram, "hostile");
+        ChildProcess.Result result = Run(build.TestProgram, "hostile");
         Assert.True(result.Code == 0, result.Output);
     }
 
@@ -180,7 +160,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
     public void AnHourStreamedInTenMillisecondBlocksKeepsMemoryFlatAndCollectsNoGarbage()
     {
         Ready();
-        Result result = Run(build.TestProgram, "soak", "3600", "48000");
+        ChildProcess.Result result = Run(build.TestProgram, "soak", "3600", "48000");
         Assert.True(result.Code == 0, result.Output);
     }
 
@@ -200,7 +180,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
     {
         string folder = Ready();
         string plugin = kind == "ladspa" ? Path.Combine(folder, "ladspa", "percepnet_ladspa.so") : Path.Combine(folder, "lv2", "percepnet.lv2", "percepnet_lv2.so");
-        Result result = Run(build.TestProgram, "plugin-latency", kind, plugin, $"{rate}");
+        ChildProcess.Result result = Run(build.TestProgram, "plugin-latency", kind, plugin, $"{rate}");
         Assert.True(result.Code == 0, result.Output);
         Assert.Contains($"port={new StreamDenoiser(rate, 1).Latency}", result.Output, StringComparison.Ordinal);
     }
@@ -227,7 +207,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
         // and the pitch search can answer such a change differently.
         WavWriter.WriteMono(input, clip, rate, WavSampleFormat.Pcm16);
 
-        Result result = host == "sox"
+        ChildProcess.Result result = host == "sox"
             // sox 14.4 asks a value for every control port, the output port "latency" included (it is ignored).
             ? RunIn(new Dictionary<string, string> { ["LADSPA_PATH"] = Path.Combine(folder, "ladspa") },
                 "sox", input, "-e", "floating-point", "-b", "32", output, "ladspa", "percepnet_ladspa.so", "percepnet_mono", "100", "1", "0", "200", "0")
@@ -261,7 +241,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
         using var temporary = new TemporaryFolder();
         string input = Path.Combine(SharedData.Require(), "devset", "noisy", "dev_001.wav");
         string recorded = temporary.PathOf("recorded.wav");
-        Result result = Run("bash", Repository.PathOf("tests", "native", "pipewire-test.sh"), folder, input, recorded);
+        ChildProcess.Result result = Run("bash", Repository.PathOf("tests", "native", "pipewire-test.sh"), folder, input, recorded);
         Skip.If(result.Code == 77, $"PipeWire cannot run here: {result.Output.Trim()}");
         Assert.True(result.Code == 0, result.Output);
 

@@ -31,19 +31,8 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
             Folder = _temporary;
             foreach (string project in new[] { "src/PercepNet", "src/PercepNet.Audio", "src/PercepNet.Cli" })
             {
-                var start = new ProcessStartInfo("dotnet", ["pack", Repository.PathOf(project), "-c", "Release", "-o", Folder, "-nologo", "-v", "q"])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                };
-                using Process process = Process.Start(start)!;
-                Task<string> error = process.StandardError.ReadToEndAsync();
-                string output = process.StandardOutput.ReadToEnd() + error.Result;
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"dotnet pack {project} failed:\n{output}");
-                }
+                ChildProcess.Run("dotnet", ["pack", Repository.PathOf(project), "-c", "Release", "-o", Folder, "-nologo", "-v", "q"])
+                    .Check($"dotnet pack {project}");
             }
         }
 

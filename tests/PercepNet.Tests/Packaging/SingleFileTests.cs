@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using PercepNet.Tests.Cli;
 
@@ -21,19 +20,7 @@ public sealed class SingleFileTests(SingleFileTests.Build build) : IClassFixture
             {
                 _temporary = Directory.CreateTempSubdirectory("percepnet-single-file-").FullName;
                 given = _temporary;
-                var start = new ProcessStartInfo("bash", [Repository.PathOf("scripts", "build-single-file.sh"), given])
-                {
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                };
-                using Process process = Process.Start(start)!;
-                Task<string> error = process.StandardError.ReadToEndAsync();
-                string output = process.StandardOutput.ReadToEnd() + error.Result;
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"build-single-file.sh failed:\n{output}");
-                }
+                ChildProcess.Run("bash", [Repository.PathOf("scripts", "build-single-file.sh"), given]).Check("build-single-file.sh");
             }
 
             Binary = Path.Combine(given, "percepnet");
@@ -52,12 +39,8 @@ public sealed class SingleFileTests(SingleFileTests.Build build) : IClassFixture
 
     private static (int Code, string Output) RunWithEmptyEnvironment(params string[] arguments)
     {
-        var start = new ProcessStartInfo("/usr/bin/env", ["-i", .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        ChildProcess.Result result = ChildProcess.Run("/usr/bin/env", ["-i", .. arguments]);
+        return (result.Code, result.Output);
     }
 
     [Fact]

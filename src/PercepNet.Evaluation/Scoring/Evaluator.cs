@@ -6,7 +6,11 @@ using PercepNet.Evaluation.Metrics;
 namespace PercepNet.Evaluation.Scoring;
 
 /// <summary>A reference/degraded pair to score (the reference may be absent: non-intrusive metrics only).</summary>
-internal sealed record EvaluationPair(string Name, string? Reference, string Degraded);
+internal sealed record EvaluationPair(string Name, string? Reference, string Degraded)
+{
+    /// <summary>The noisy input the degraded file was made from, for the band fidelity's pause attenuation.</summary>
+    public string? Noisy { get; init; }
+}
 
 /// <summary>Scores of one file; a metric is null where it was not computed. Problems are said in <see cref="Messages"/>.</summary>
 internal sealed record FileScores(string Name, string Degraded, string? Reference)
@@ -21,6 +25,9 @@ internal sealed record FileScores(string Name, string Degraded, string? Referenc
     public double? DnsmosOvrl { get; init; }
     public double? DnsmosP808 { get; init; }
     public int? DelaySamples { get; init; }
+
+    /// <summary>The 48 kHz band fidelity (<see cref="BandFidelity"/>); null where the reference was not scored.</summary>
+    public IReadOnlyList<BandFidelityResult>? Bands { get; init; }
     public double Seconds { get; init; }
     public IReadOnlyList<string> Messages { get; init; } = [];
 
@@ -38,6 +45,9 @@ internal sealed record EvaluationOptions
     public double MaxLengthDifferenceSeconds { get; init; } = 1.0;
 
     public bool Intrusive { get; init; } = true;
+
+    /// <summary>Each reference's bandwidth in Hz by file name without extension (a manifest's); others are estimated.</summary>
+    public IReadOnlyDictionary<string, double>? ReferenceBandwidths { get; init; }
 }
 
 /// <summary>
@@ -53,7 +63,8 @@ internal sealed class Evaluator(Dnsmos? dnsmos, EvaluationOptions? options = nul
     private readonly EvaluationOptions _options = options ?? new EvaluationOptions();
 
     /// <summary>Pairs files of two directories by name (audio files of the degraded directory; a missing reference is reported).</summary>
-    public static (List<EvaluationPair> Pairs, List<string> Problems) PairDirectories(string? referenceDirectory, string degradedDirectory)
+    public static (List<EvaluationPair> Pairs, List<string> Problems) PairDirectories(string? referenceDirectory, string degradedDirectory,
+        string? noisyDirectory = null)
     {
         var pairs = new List<EvaluationPair>();
         var problems = new List<string>();
@@ -72,7 +83,18 @@ internal sealed class Evaluator(Dnsmos? dnsmos, EvaluationOptions? options = nul
                 }
             }
 
-            pairs.Add(new EvaluationPair(name, reference, degraded));
+            string? noisy = null;
+            if (noisyDirectory is not null)
+            {
+                noisy = Path.Combine(noisyDirectory, name);
+                if (!File.Exists(noisy))
+                {
+                    problems.Add($"{degraded}: no noisy input {noisy}; pause attenuation not measured");
+                    noisy = null;
+                }
+            }
+
+            pairs.Add(new EvaluationPair(name, reference, degraded) { Noisy = noisy });
         }
 
         if (referenceDirectory is not null)
@@ -212,8 +234,34 @@ internal sealed class Evaluator(Dnsmos? dnsmos, EvaluationOptions? options = nul
 
         ReadOnlySpan<float> r = reference.AsSpan(0, length), d = aligned.AsSpan(0, length);
         (double stoi, double estoi) = Metrics.Stoi.ComputeBoth(r, d, rate);
+        float[] noisy = [];
+        if (pair.Noisy is not null)
+        {
+            try
+            {
+                (noisy, int noisyRate, int noisyChannels) = ReadMono(pair.Noisy);
+                if (noisyRate != rate || noisyChannels != channels)
+                {
+                    messages.Add($"{pair.Noisy}: rate or channels differ from the reference's; pause attenuation not measured");
+                    noisy = [];
+                }
+            }
+            catch (AudioFormatException e)
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        double? bandwidth = null;
+        if (_options.ReferenceBandwidths is not null
+            && _options.ReferenceBandwidths.TryGetValue(Path.GetFileNameWithoutExtension(pair.Name), out double known))
+        {
+            bandwidth = known;
+        }
+
         return result with
         {
+            Bands = BandFidelity.Measure(r, d, noisy, rate, bandwidth),
             DelaySamples = delay,
             SiSdr = SignalMetrics.SiSdr(r, d),
             Snr = SignalMetrics.Snr(r, d),

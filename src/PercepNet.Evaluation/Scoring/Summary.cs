@@ -1,3 +1,5 @@
+using PercepNet.Evaluation.Metrics;
+
 namespace PercepNet.Evaluation.Scoring;
 
 /// <summary>Mean of a metric over files with a 95 % confidence interval (Student's t).</summary>
@@ -16,6 +18,10 @@ internal static class Summary
         ("DNSMOS BAK", s => s.DnsmosBak),
         ("DNSMOS OVRL", s => s.DnsmosOvrl),
         ("DNSMOS P.808", s => s.DnsmosP808),
+        .. BandFidelity.Bands.Select((band, i) => ($"speech {band.LowHz / 1000:0}–{band.HighHz / 1000:0} kHz dB",
+            (Func<FileScores, double?>)(s => s.Bands?[i].SpeechLevelDb))),
+        .. BandFidelity.Bands.Select((band, i) => ($"pause atten. {band.LowHz / 1000:0}–{band.HighHz / 1000:0} kHz dB",
+            (Func<FileScores, double?>)(s => s.Bands?[i].PauseAttenuationDb))),
     ];
 
     public static IReadOnlyList<MetricSummary> Of(IReadOnlyList<FileScores> files)

@@ -10,13 +10,16 @@ namespace PercepNet.Training;
 /// estimate is below the target (ĝ &lt; g: speech removed) count 1 + w times, after the over-attenuation term of
 /// PercepNet+ (Ge et al., 2022): a suppressor that errs towards keeping speech loses less intelligibility and
 /// naturalness than one that errs towards removing it.</para>
+/// <para>Band-balanced (a training option, not in DESIGN): each band's terms are averaged over that band's own defined
+/// values first, then the bands are averaged, so that a band defined in few frames (the top bands, masked above the
+/// bandwidth of most training speech) weighs as much as one defined everywhere.</para>
 /// </summary>
 internal static class PercepNetLoss
 {
     private const double Epsilon = 1e-6;
 
     public static Tensor Compute(Tensor gains, Tensor strengths, Tensor targetGains, Tensor targetStrengths, Tensor mask,
-        double overAttenuation = 0)
+        double overAttenuation = 0, bool balanceBands = false)
     {
         if (!(overAttenuation >= 0) || double.IsInfinity(overAttenuation))
         {
@@ -39,7 +42,22 @@ internal static class PercepNetLoss
             perBand = perBand + (weight * (under2 + (ten * under2 * under2)));
         }
 
-        Tensor loss = (perBand * mask).sum() / (mask.sum() + tiny);
+        Tensor loss;
+        if (balanceBands)
+        {
+            // Everything but the last (band) dimension is summed per band.
+            long[] dims = [.. Enumerable.Range(0, (int)mask.dim() - 1).Select(d => (long)d)];
+            Tensor count = mask.sum(dims);
+            Tensor perBandMean = (perBand * mask).sum(dims) / (count + tiny);
+            using Scalar zero = 0.0;
+            Tensor defined = count.gt(zero).to_type(perBandMean.dtype);
+            loss = perBandMean.sum() / (defined.sum() + tiny);
+        }
+        else
+        {
+            loss = (perBand * mask).sum() / (mask.sum() + tiny);
+        }
+
         return loss.MoveToOuterDisposeScope();
     }
 }

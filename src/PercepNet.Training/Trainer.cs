@@ -20,8 +20,14 @@ internal sealed record TrainingOptions
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>Learning rate at step s: lr / (1 + decay·s).</summary>
+    /// <summary>Learning rate at step s: lr / (1 + decay·s), times the warm-up ramp.</summary>
     public double LearningRateDecay { get; init; } = 5e-5;
+
+    /// <summary>Steps over which the learning rate rises linearly from lr/W to lr at the start of a run (0: none).</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Train with the band-balanced loss (see <see cref="PercepNetLoss"/>); validation keeps DESIGN §7's.</summary>
+    public bool BalanceBands { get; init; }
     public int Epochs { get; init; } = 100;
     public int Seed { get; init; } = 1;
 
@@ -61,6 +67,13 @@ internal sealed class Trainer(TrainingOptions options)
     private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private string Path(string name) => System.IO.Path.Combine(options.OutputDirectory, name);
+
+    /// <summary>The learning rate of step <paramref name="step"/> (from 0): a linear warm-up, then lr / (1 + decay·s).</summary>
+    public static double LearningRateAt(long step, TrainingOptions options)
+    {
+        double warmup = options.WarmupSteps > 0 ? Math.Min(1, (step + 1) / (double)options.WarmupSteps) : 1;
+        return warmup * options.LearningRate / (1 + (options.LearningRateDecay * step));
+    }
 
     public TrainingState Run(Action<TrainingProgress>? progress = null)
     {
@@ -120,7 +133,7 @@ internal sealed class Trainer(TrainingOptions options)
                 }
 
                 var stepClock = Stopwatch.StartNew();
-                double lr = options.LearningRate / (1 + (options.LearningRateDecay * state.Step));
+                double lr = LearningRateAt(state.Step, options);
                 optimizer.LearningRate = lr;
 
                 double loss;
@@ -129,7 +142,7 @@ internal sealed class Trainer(TrainingOptions options)
                     var (x, g, s, m) = Batch(train, order, batch * options.BatchSize, Math.Min(options.BatchSize, train.Segments));
                     optimizer.ZeroGrad();
                     var (pg, ps) = model.forward(x);
-                    Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m, options.OverAttenuationWeight);
+                    Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m, options.OverAttenuationWeight, options.BalanceBands);
                     l.backward();
                     optimizer.Step();
                     loss = l.item<float>();
@@ -262,9 +275,11 @@ internal sealed class Trainer(TrainingOptions options)
     /// <summary>Writes the model as NAME-float32.pnm and NAME-int8.pnm for each name (exported from torch once).</summary>
     private void ExportModels(PercepNetTorchModel model, Data.DatasetManifest manifest, TrainingState state, double validationLoss, params string[] names)
     {
+        string balanced = options.BalanceBands ? ", band-balanced loss" : "";
         string description = string.Create(CultureInfo.InvariantCulture,
             $"preset {options.Shape.Preset}; dataset {manifest.Hours:F2} h, seed {manifest.Seed}, strengths {manifest.StrengthRule}; "
-            + $"Adam lr {options.LearningRate} decay {options.LearningRateDecay}, batch {options.BatchSize}, seed {options.Seed}; "
+            + $"Adam lr {options.LearningRate} decay {options.LearningRateDecay} warm-up {options.WarmupSteps} steps"
+            + $"{balanced}, batch {options.BatchSize}, seed {options.Seed}; "
             + $"{(options.InitialModel is null ? "" : "started from " + System.IO.Path.GetFileName(options.InitialModel) + "; ")}"
             + $"{(options.OverAttenuationWeight > 0 ? $"over-attenuation weight {options.OverAttenuationWeight}; " : "")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");

@@ -18,6 +18,8 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
 {
     private const int Rate = FrameLayout.SampleRate;
 
+    private readonly SpeechClip[] _fullbandSpeech = [.. speech.Where(c => c.BandwidthHz >= MixtureRecipe.FullbandHz)];
+
     public MixtureRecipe Recipe { get; } = recipe;
 
     public Mixture Generate(int seed, int split, int index)
@@ -33,7 +35,10 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
         double bandwidth = Rate / 2.0;
         if (hasSpeech && speech.Count > 0)
         {
-            (dry, bandwidth) = JoinUtterances(random, length, speechUsed);
+            // The extra draw only when asked for, so that datasets built without it stay bit-identical.
+            bool fullbandOnly = Recipe.FullbandSegmentFraction > 0 && _fullbandSpeech.Length > 0
+                && random.NextDouble() < Recipe.FullbandSegmentFraction;
+            (dry, bandwidth) = JoinUtterances(random, length, speechUsed, fullbandOnly ? _fullbandSpeech : speech);
             double peakDb = -40 + (39 * random.NextDouble());
             Normalise(dry, Math.Pow(10, peakDb / 20));
             RandomBiquad(random).Apply(dry);
@@ -296,14 +301,14 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
         return (int)(h & int.MaxValue);
     }
 
-    private (float[] Audio, double Bandwidth) JoinUtterances(Random random, int length, List<string> used)
+    private (float[] Audio, double Bandwidth) JoinUtterances(Random random, int length, List<string> used, IReadOnlyList<SpeechClip> clips)
     {
         var audio = new float[length];
         double bandwidth = Rate / 2.0;
         int position = (int)(random.NextDouble() * 0.3 * Rate);
         for (int attempts = 0; position < length && attempts < 50; attempts++)
         {
-            SpeechClip clip = speech[random.Next(speech.Count)];
+            SpeechClip clip = clips[random.Next(clips.Count)];
             float[]? samples = catalog.Audio48k(clip.Path);
             if (samples is null || samples.Length == 0)
             {

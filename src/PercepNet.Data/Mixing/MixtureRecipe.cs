@@ -55,6 +55,16 @@ internal sealed record MixtureRecipe
     /// </summary>
     public double NoiseModulationFraction { get; init; } = 0.25;
 
+    /// <summary>
+    /// Of the segments with speech, the fraction whose utterances are all drawn from fullband clips (content up to at
+    /// least <see cref="FullbandHz"/>), so that the top bands have targets in more than the few segments whose randomly
+    /// joined clips all happen to be fullband. 0 (the default) draws every segment's clips from all speech.
+    /// </summary>
+    public double FullbandSegmentFraction { get; init; }
+
+    /// <summary>The bandwidth from which a clip counts as fullband for <see cref="FullbandSegmentFraction"/>.</summary>
+    public const double FullbandHz = 16000;
+
     public double SpeechOnlyFraction { get; init; } = 0.08;
 
     public double NoiseOnlyFraction { get; init; } = 0.04;

@@ -39,6 +39,12 @@ internal static class DatasetCommand
         var babble = new Option<double>("--babble") { Description = "Fraction of noise layers that are babble of 3-8 talkers of the split's speech; 0 turns it off.", DefaultValueFactory = _ => new MixtureRecipe().BabbleFraction };
         var modulation = new Option<double>("--noise-modulation") { Description = "Fraction of noise layers whose level wanders by up to 3-20 dB; 0 turns it off.", DefaultValueFactory = _ => new MixtureRecipe().NoiseModulationFraction };
         var early = new Option<double>("--early-reflections") { Description = "Seconds after the direct sound that a reverberant segment's target keeps (then a 10 ms fade); 0 to 0.2.", DefaultValueFactory = _ => new MixtureRecipe().EarlyReflectionSeconds };
+        var fullband = new Option<double>("--fullband-segments")
+        {
+            Description = $"Fraction of speech segments made only of fullband clips (content up to {MixtureRecipe.FullbandHz / 1000:0} kHz or more), "
+                + "so that the top bands are trained on more than the rare all-fullband mixes; 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().FullbandSegmentFraction,
+        };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var command = new Command("build",
@@ -46,7 +52,7 @@ internal static class DatasetCommand
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -78,6 +84,7 @@ internal static class DatasetCommand
                 BabbleFraction = Fraction(babble),
                 NoiseModulationFraction = Fraction(modulation),
                 EarlyReflectionSeconds = Within(early, 0.2, "from 0 to 0.2 seconds"),
+                FullbandSegmentFraction = Fraction(fullband),
             };
             if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)
             {

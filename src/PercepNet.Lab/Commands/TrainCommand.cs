@@ -31,11 +31,22 @@ internal static class TrainCommand
             DefaultValueFactory = _ => 0,
         };
         NumericOptionChecks.RequireNonNegative(overAttenuation);
+        var warmup = new Option<int>("--warmup-steps")
+        {
+            Description = "Steps over which the learning rate rises linearly to --lr at the start of a run; 0 starts at --lr.",
+            DefaultValueFactory = _ => 0,
+        };
+        NumericOptionChecks.RequireRange(warmup, 0, int.MaxValue, "a number of steps");
+        var balance = new Option<bool>("--balance-bands")
+        {
+            Description = "Average the loss per band over the frames where that band is defined, then over bands, so that the top "
+                + "bands (undefined above the bandwidth of most training speech) weigh as much as the others. Validation keeps the plain loss.",
+        };
         var command = new Command("train",
             "Train the network on a dataset: Adam, sequences of one dataset segment, validation each epoch, the best "
             + "model exported as float32 and int8 model files. Rerunning with the same --out resumes from the last checkpoint.")
         {
-            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init, overAttenuation,
+            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init, overAttenuation, warmup, balance,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -52,6 +63,8 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 InitialModel = parse.GetValue(init),
                 OverAttenuationWeight = parse.GetValue(overAttenuation),
+                WarmupSteps = parse.GetValue(warmup),
+                BalanceBands = parse.GetValue(balance),
             };
             TrainingState state;
             try

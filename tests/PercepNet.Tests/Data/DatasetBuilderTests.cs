@@ -161,6 +161,35 @@ public sealed class DatasetBuilderTests : IDisposable
     }
 
     [Fact]
+    public void FullbandSegmentsDrawOnlyFullbandClipsAndTheirShareFollowsTheKnob()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var recipe = new MixtureRecipe { SegmentSeconds = 3, ReverbFraction = 0, SpeechOnlyFraction = 0, NoiseOnlyFraction = 0 };
+        // Every third test speaker is a 16 kHz recording (bandwidth 8 kHz); the others are fullband (20 kHz).
+        static bool Narrow(string path) => int.Parse(Path.GetFileNameWithoutExtension(path)[3..]) % 3 == 0;
+
+        var always = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 1 });
+        var never = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe);
+        var half = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 0.5 });
+        int narrowWhenAlways = 0, narrowWhenNever = 0, narrowWhenHalf = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            narrowWhenAlways += always.Generate(9, 0, i).Info.Speech.Count(Narrow);
+            narrowWhenNever += never.Generate(9, 0, i).Info.Speech.Any(Narrow) ? 1 : 0;
+            narrowWhenHalf += half.Generate(9, 0, i).Info.Speech.Any(Narrow) ? 1 : 0;
+        }
+
+        Assert.Equal(0, narrowWhenAlways);
+        // A 3 s segment joins one or two 2 s clips, a third of them narrow; half the segments can hold none.
+        Assert.InRange(narrowWhenNever, 15, 45);
+        Assert.InRange(narrowWhenHalf, narrowWhenNever * 0.25, narrowWhenNever * 0.75);
+
+        // Off, the generator makes the very segments it made before the knob existed (no extra random draw).
+        Assert.Equal(never.Generate(9, 0, 5).Noisy, new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 0 }).Generate(9, 0, 5).Noisy);
+    }
+
+    [Fact]
     public void AManifestWrittenBeforeARecipeKnobExistedReadsItAsOff()
     {
         Build("old", 2);

@@ -55,4 +55,27 @@ public class PercepNetLossTests
         Assert.True(Math.Abs(Loss(2) - Loss(0) - (2 * band1)) < 1e-5, $"{Loss(2) - Loss(0)} vs {2 * band1}");
         Assert.Throws<ArgumentOutOfRangeException>(() => Loss(-1));
     }
+
+    [SkippableFact]
+    public void BandBalancedLossAveragesEachBandOverItsOwnDefinedFramesThenOverBands()
+    {
+        TorchParityTests.RequireTorch();
+
+        // Three frames of two bands: band 0 defined in all three, band 1 only in the last.
+        float[] gains = [0.2f, 0.5f, 0.4f, 0.5f, 0.9f, 0.1f], targets = [0.3f, 0.0f, 0.4f, 0.0f, 0.5f, 0.6f];
+        float[] strengths = [0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f], mask = [1, 0, 1, 0, 1, 1];
+        double Term(int i)
+        {
+            double dg = Math.Sqrt(gains[i] + 1e-6) - Math.Sqrt(targets[i] + 1e-6);
+            return (dg * dg) + (10 * Math.Pow(dg, 4));
+        }
+
+        double balanced = (((Term(0) + Term(2) + Term(4)) / 3) + Term(5)) / 2;
+        double plain = (Term(0) + Term(2) + Term(4) + Term(5)) / 4;
+        using var scope = NewDisposeScope();
+        Tensor T(float[] values) => tensor(values).reshape(1, 3, 2);
+        double Loss(bool balance) => PercepNetLoss.Compute(T(gains), T(strengths), T(targets), T(strengths), T(mask), 0, balance).item<float>();
+        Assert.True(Math.Abs(Loss(true) - balanced) < 1e-6 * balanced, $"{Loss(true)} vs {balanced}");
+        Assert.True(Math.Abs(Loss(false) - plain) < 1e-6 * plain, $"{Loss(false)} vs {plain}");
+    }
 }

@@ -94,6 +94,19 @@ public sealed class TrainerTests : IDisposable
         [.. File.ReadLines(Path.Combine(output, "log.csv")).Skip(1).Select(l => l.Split(','))
             .Where(c => c[2].Length > 0).Select(c => (long.Parse(c[0], CultureInfo.InvariantCulture), double.Parse(c[2], CultureInfo.InvariantCulture)))];
 
+    [Fact]
+    public void TheLearningRateRisesLinearlyOverTheWarmUpThenDecays()
+    {
+        var options = Options("unused", "unused", 1) with { LearningRate = 1e-3, LearningRateDecay = 1e-2, WarmupSteps = 4 };
+        double[] expected = [1e-3 * 0.25, 1e-3 * 0.5 / 1.01, 1e-3 * 0.75 / 1.02, 1e-3 / 1.03, 1e-3 / 1.04];
+        for (int step = 0; step < expected.Length; step++)
+        {
+            Assert.Equal(expected[step], Trainer.LearningRateAt(step, options), 15);
+        }
+
+        Assert.Equal(1e-3 / 1.02, Trainer.LearningRateAt(2, options with { WarmupSteps = 0 }), 15);
+    }
+
     [SkippableFact]
     public void SmokeTrainingReducesTheLossTenfoldIn250Steps()
     {

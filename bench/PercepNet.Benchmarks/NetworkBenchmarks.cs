@@ -86,3 +86,30 @@ public class PipelineBenchmarks
         _hop = (_hop + 1) % Hops;
     }
 }
+
+/// <summary>
+/// A 10 ms frame of digital silence after the first half second of it, when the denoiser no longer computes
+/// (target: ≤ 1 µs), through <see cref="Denoiser.Process"/> as the tools and the C library call it.
+/// </summary>
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[MemoryDiagnoser]
+[MedianColumn]
+public class SilenceBenchmarks
+{
+    private readonly float[] _silence = new float[480];
+    private readonly float[] _output = new float[480];
+    private Denoiser _denoiser = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _denoiser = new Denoiser();
+        for (int hop = 0; hop < 100; hop++)
+        {
+            _denoiser.Process(_silence, _output);
+        }
+    }
+
+    [Benchmark]
+    public void SilentFrame() => _denoiser.Process(_silence, _output);
+}

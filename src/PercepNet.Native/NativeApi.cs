@@ -236,7 +236,7 @@ internal static unsafe class NativeApi
                     return Fail(ErrorArgument, $"parameter {param} does not exist");
             }
 
-            stream.Configure(limit, strength, stream.PostfilterBeta, threshold, hold);
+            stream.Configure(limit, strength, stream.PostfilterBeta, threshold, hold, stream.SilenceThresholdDb);
             return Ok;
         }
         catch (Exception e)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using PercepNet.Frames;
 using PercepNet.Network;
 using PercepNet.Synthesis;
@@ -75,7 +76,8 @@ public sealed class Denoiser
         {
             ArgumentNullException.ThrowIfNull(value);
             field = value;
-            _chain.Configure(value.AttenuationLimitDb, value.PostfilterStrength, value.PostfilterBeta, value.VoiceGateThreshold, value.VoiceGateHoldMs);
+            _chain.Configure(value.AttenuationLimitDb, value.PostfilterStrength, value.PostfilterBeta, value.VoiceGateThreshold, value.VoiceGateHoldMs,
+                value.SilenceThresholdDb);
         }
     }
 
@@ -188,18 +190,46 @@ public sealed class Denoiser
         _mode = mode;
     }
 
+    // Both clamp to [−1, 1] and turn NaN and ±∞ into 0, eight samples at a time where the CPU allows.
     private static void Sanitise(ReadOnlySpan<float> input, Span<float> output)
     {
-        for (int i = 0; i < input.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= input.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Create(input.Slice(i, Vector256<float>.Count)).CopyTo(output.Slice(i));
+                ClampVector(output.Slice(i, Vector256<float>.Count));
+            }
+        }
+
+        for (; i < input.Length; i++)
         {
             float x = input[i];
             output[i] = float.IsFinite(x) ? Math.Clamp(x, -1f, 1f) : 0f;
         }
     }
 
+    private static void ClampVector(Span<float> eight)
+    {
+        Vector256<float> v = Vector256.Create((ReadOnlySpan<float>)eight);
+        Vector256<float> finite = Vector256.LessThanOrEqual(Vector256.Abs(v), Vector256.Create(float.MaxValue));
+        Vector256<float> clamped = Vector256.Min(Vector256.Max(v, Vector256.Create(-1f)), Vector256.Create(1f));
+        Vector256.ConditionalSelect(finite, clamped, Vector256<float>.Zero).CopyTo(eight);
+    }
+
     private static void ClampOutput(Span<float> output)
     {
-        for (int i = 0; i < output.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= output.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                ClampVector(output.Slice(i, Vector256<float>.Count));
+            }
+        }
+
+        for (; i < output.Length; i++)
         {
             float y = output[i];
             output[i] = float.IsFinite(y) ? Math.Clamp(y, -1f, 1f) : 0f;

@@ -76,6 +76,24 @@ public sealed record DenoiserOptions
             : throw new ArgumentOutOfRangeException(nameof(VoiceGateHoldMs), value, "The voice-gate hold time is 0 to 10,000 ms.");
     } = 200;
 
+    /// <summary>
+    /// The level, in dBFS, at or below which a 10 ms input frame's peak counts as silence. After half a second of such
+    /// frames the denoiser stops computing and outputs silence, so a muted microphone or the gaps of a recording cost
+    /// almost nothing; the first louder frame resumes it at once, with the same latency and without a click (the
+    /// signal state after half a second of silence is kept as it was). Default −80 (about 3 steps of 16-bit audio);
+    /// −140 to −30, or <see cref="float.NegativeInfinity"/> to compute every frame.
+    /// </summary>
+    public float SilenceThresholdDb
+    {
+        get;
+        init => field = float.IsNegativeInfinity(value) || value is >= -140 and <= -30
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(SilenceThresholdDb), value, "The silence threshold is −140 to −30 dBFS, or −∞ to compute every frame.");
+    } = DefaultSilenceThresholdDb;
+
+    /// <summary>The default of <see cref="SilenceThresholdDb"/>, −80 dBFS.</summary>
+    public const float DefaultSilenceThresholdDb = -80;
+
     /// <summary>Kernel implementation; null picks the fastest this CPU supports (tests and benchmarks choose).</summary>
     internal KernelPath? Kernels { get; init; }
 }

@@ -4,9 +4,53 @@ using System.Runtime.Intrinsics;
 
 namespace PercepNet.Analysis;
 
-/// <summary>Dot products for the correlation searches: a SIMD path and a portable path that tests compare.</summary>
+/// <summary>Dot products for the correlation searches and the silence test: SIMD paths and portable paths that tests compare.</summary>
 internal static class VectorMath
 {
+    /// <summary>True when every |x(i)| ≤ <paramref name="limit"/>; false for a negative limit or a NaN sample.</summary>
+    public static bool PeakAtMost(ReadOnlySpan<float> x, float limit)
+    {
+        if (!(limit >= 0))
+        {
+            return false;
+        }
+
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> bound = Vector256.Create(limit);
+            ref float start = ref MemoryMarshal.GetReference(x);
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                if (!Vector256.LessThanOrEqualAll(Vector256.Abs(Vector256.LoadUnsafe(ref start, (nuint)i)), bound))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return PeakAtMostPortable(x[i..], limit);
+    }
+
+    /// <summary><see cref="PeakAtMost"/> one sample at a time.</summary>
+    public static bool PeakAtMostPortable(ReadOnlySpan<float> x, float limit)
+    {
+        if (!(limit >= 0))
+        {
+            return false;
+        }
+
+        foreach (float v in x)
+        {
+            if (!(MathF.Abs(v) <= limit))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Σ a(i)·b(i) with the widest vectors the machine has.</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -83,11 +83,13 @@ public sealed class StreamDenoiser
             PostfilterBeta = PostfilterBeta,
             VoiceGateThreshold = VoiceGateThreshold,
             VoiceGateHoldMs = VoiceGateHoldMs,
+            SilenceThresholdDb = SilenceThresholdDb,
         };
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            Configure(value.AttenuationLimitDb, value.PostfilterStrength, value.PostfilterBeta, value.VoiceGateThreshold, value.VoiceGateHoldMs);
+            Configure(value.AttenuationLimitDb, value.PostfilterStrength, value.PostfilterBeta, value.VoiceGateThreshold, value.VoiceGateHoldMs,
+                value.SilenceThresholdDb);
         }
     }
 
@@ -188,9 +190,13 @@ public sealed class StreamDenoiser
 
     internal float VoiceGateHoldMs { get; private set; }
 
+    internal float SilenceThresholdDb { get; private set; } = DenoiserOptions.DefaultSilenceThresholdDb;
+
     /// <summary>Sets every knob without allocating (ranges as in <see cref="DenoiserOptions"/>, checked by the caller).</summary>
-    internal void Configure(float attenuationLimitDb, float postfilterStrength, float postfilterBeta, float gateThreshold, float gateHoldMs)
+    internal void Configure(float attenuationLimitDb, float postfilterStrength, float postfilterBeta, float gateThreshold, float gateHoldMs,
+        float silenceThresholdDb)
     {
+        SilenceThresholdDb = silenceThresholdDb;
         AttenuationLimitDb = attenuationLimitDb;
         PostfilterStrength = postfilterStrength;
         PostfilterBeta = postfilterBeta;
@@ -198,7 +204,7 @@ public sealed class StreamDenoiser
         VoiceGateHoldMs = gateHoldMs;
         foreach (ChannelStream channel in _channels)
         {
-            channel.Denoiser.Chain.Configure(attenuationLimitDb, postfilterStrength, postfilterBeta, gateThreshold, gateHoldMs);
+            channel.Denoiser.Chain.Configure(attenuationLimitDb, postfilterStrength, postfilterBeta, gateThreshold, gateHoldMs, silenceThresholdDb);
         }
     }
 

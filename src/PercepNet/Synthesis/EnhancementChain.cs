@@ -10,6 +10,13 @@ namespace PercepNet.Synthesis;
 /// The inference chain (DESIGN §1–§6) around a gain estimator: analysis (spectrum, pitch, comb, coherences) →
 /// features → estimator → envelope postfilter → pitch mixing and band scaling → overlap-add. One instance per
 /// stream; nothing is allocated per hop.
+/// <para>Silence skip: once <see cref="SettleHops"/> consecutive input hops have peaked at or below
+/// <see cref="SilencePeak"/>, further silent hops are not computed: the output is silence and every state is held
+/// as it was. After that many hops of digital silence the analysis, features and synthesis sit at a fixed point (a test
+/// checks it), so holding them is what computing them would give. Only the network's recurrent state would have kept
+/// drifting slowly (its features in silence hold the last pitch, so where it drifts depends on the speech before); it
+/// is held as it was after the settle time, and the tests bound what that changes in the speech that follows. The
+/// first louder hop is processed normally: same latency, no click.</para>
 /// </summary>
 internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
 {
@@ -23,7 +30,18 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     private readonly float[] _postfiltered = new float[ErbBands.Count];
     private readonly ComplexF[] _enhanced = new ComplexF[FrameLayout.BinCount];
 
+    /// <summary>Silent hops computed before the chain starts skipping them (0.5 s).</summary>
+    public const int SettleHops = 50;
+
+    private int _silentHops;
+
     public int Latency => FrameLayout.FrameLatency;
+
+    /// <summary>Largest absolute input sample of a hop that counts as silent; negative: never skip.</summary>
+    public float SilencePeak { get; set; } = MathF.Pow(10f, DenoiserOptions.DefaultSilenceThresholdDb / 20f);
+
+    /// <summary>Hops skipped as silence since creation (for tests and diagnostics).</summary>
+    public long SkippedHops { get; private set; }
 
     /// <summary>How much of the envelope postfilter is applied: 0 off, 1 full, a linear blend of the gains between.</summary>
     public float PostfilterStrength { get; set; } = 1;
@@ -35,8 +53,10 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     public float GainFloor { get; set; }
 
     /// <summary>Sets every run-time knob (their meanings and ranges are <see cref="DenoiserOptions"/>'s); allocates nothing.</summary>
-    public void Configure(float attenuationLimitDb, float postfilterStrength, float postfilterBeta, float gateThreshold, float gateHoldMs)
+    public void Configure(float attenuationLimitDb, float postfilterStrength, float postfilterBeta, float gateThreshold, float gateHoldMs,
+        float silenceThresholdDb)
     {
+        SilencePeak = float.IsNegativeInfinity(silenceThresholdDb) ? -1f : MathF.Pow(10f, silenceThresholdDb / 20f);
         GainFloor = float.IsPositiveInfinity(attenuationLimitDb) ? 0f : MathF.Pow(10f, -attenuationLimitDb / 20f);
         PostfilterStrength = postfilterStrength;
         PostfilterBeta = postfilterBeta;
@@ -59,6 +79,25 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
 
     public void ProcessHop(ReadOnlySpan<float> input, Span<float> output)
     {
+        if (VectorMath.PeakAtMost(input, SilencePeak))
+        {
+            if (_silentHops >= SettleHops)
+            {
+                output.Clear();
+                SpeechActivity = 0f;
+                _gate.Apply(0f, output); // keeps the gate's hold time running as if computed
+                SkippedHops++;
+                return;
+            }
+
+            _silentHops++;
+        }
+        else
+        {
+            _silentHops = 0;
+        }
+
+
         _analyzer.Push(input);
         FeatureExtractor.Extract(_analyzer, _features);
         estimator.Estimate(_features, _gains, _strengths);
@@ -104,6 +143,7 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     public void Reset()
     {
         SpeechActivity = 0f;
+        _silentHops = 0;
         _gate.Reset();
         _analyzer.Reset();
         _synthesizer.Reset();

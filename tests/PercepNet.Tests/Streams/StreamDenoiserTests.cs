@@ -240,7 +240,7 @@ public class StreamDenoiserTests
         for (int i = 0; i < 20; i++)
         {
             stream.Process(input.AsSpan(0, 882), output.AsSpan(0, 882));
-            stream.Configure(10, 1, DenoiserOptions.DefaultPostfilterBeta, 0.1f, 200);
+            stream.Configure(10, 1, DenoiserOptions.DefaultPostfilterBeta, 0.1f, 200, DenoiserOptions.DefaultSilenceThresholdDb);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

@@ -104,4 +104,25 @@ public class RealFftTests
     [InlineData(0)]
     public void RejectsLengthsWithOtherFactors(int length) =>
         Assert.ThrowsAny<ArgumentException>(() => new MixedRadixFft(length == 0 ? 0 : length));
+
+    [Theory]
+    [InlineData(480)]
+    [InlineData(240)]
+    [InlineData(960)]
+    [InlineData(64)]
+    [InlineData(7500)]
+    public void VectorStagesGiveThePortableResultBitForBit(int length)
+    {
+        var random = new Random(length);
+        var data = new ComplexF[length];
+        for (int i = 0; i < length; i++)
+        {
+            data[i] = new ComplexF((float)(random.NextDouble() - 0.5), (float)(random.NextDouble() - 0.5));
+        }
+
+        ComplexF[] portable = [.. data], vector = [.. data];
+        new MixedRadixFft(length, vectors: false).Forward(portable);
+        new MixedRadixFft(length, vectors: true).Forward(vector);
+        Assert.Equal(portable, vector);
+    }
 }

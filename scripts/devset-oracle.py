@@ -23,6 +23,7 @@ CONDITIONS = [
      ["--mode", "bands+comb+postfilter", "--pitch", "noisy", "--strength", "least-squares"]),
     ("magnitude (clean magnitude of every bin)", ["--mode", "magnitude"]),
 ]
+BANDS = ["0–2", "2–4", "4–8", "8–12", "12–16", "16–20"]
 METRICS = [("stoi", "STOI", 3), ("estoi", "ESTOI", 3), ("si_sdr", "SI-SDR dB", 2), ("dnsmos_sig", "SIG", 2),
            ("dnsmos_bak", "BAK", 2), ("dnsmos_ovrl", "OVRL", 2)]
 
@@ -47,6 +48,7 @@ def main():
 
     print("| condition | utterances | " + " | ".join(h for _, h, _ in METRICS) + " |")
     print("|---" * (len(METRICS) + 2) + "|")
+    fidelity = []
     for index, (label, options) in enumerate(CONDITIONS):
         table = os.path.join(args.work, f"oracle{index}.csv")
         if not os.path.exists(table):
@@ -57,12 +59,27 @@ def main():
                 run([args.lab, "oracle", "--clean", os.path.join(devset, "clean", wav),
                      "--noisy", os.path.join(devset, "noisy", wav), "-o", os.path.join(out, wav), *options])
             run([args.lab, "eval", "--reference", os.path.join(devset, "clean"), "--degraded", out,
+                 "--noisy", os.path.join(devset, "noisy"), "--manifest", os.path.join(devset, "manifest.csv"),
                  "--dnsmos-dir", os.path.join(args.data, "dnsmos"), "--csv", table])
         rows = list(csv.DictReader(open(table)))
         for group, dry in (("dry", True), ("reverberant", False)):
             chosen = [r for r in rows if (manifest[r["file"].removesuffix(".wav")]["rir"] == "none") == dry]
             cells = [f"{sum(float(r[key]) for r in chosen) / len(chosen):.{digits}f}" for key, _, digits in METRICS]
             print(f"| {label} | {group} ({len(chosen)}) | " + " | ".join(cells) + " |")
+        fidelity.append((label, rows))
+
+    # The band fidelity (speech level against the clean reference; pause attenuation) of the fullband dry utterances.
+    print("\n| condition | " + " | ".join(f"speech {b} kHz" for b in BANDS) + " | "
+          + " | ".join(f"pause {b} kHz" for b in BANDS[3:]) + " |")
+    print("|---" * (len(BANDS) + 4) + "|")
+    for label, rows in fidelity:
+        chosen = [r for r in rows if manifest[r["file"].removesuffix(".wav")]["rir"] == "none"
+                  and manifest[r["file"].removesuffix(".wav")]["fullband"] == "1"]
+        cells = []
+        for column in [f"speech_db_{b.replace('–', '_')}" for b in BANDS] + [f"pause_atten_db_{b.replace('–', '_')}" for b in BANDS[3:]]:
+            values = [float(r[column]) for r in chosen if r.get(column)]
+            cells.append(f"{sum(values) / len(values):+.1f}" if values else "–")
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

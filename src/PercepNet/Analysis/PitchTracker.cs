@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using PercepNet.Frames;
 
 namespace PercepNet.Analysis;
@@ -271,14 +274,11 @@ internal sealed class PitchTracker
             int from = bestPrevious;
             int lo = _neighbourLo[s];
             ReadOnlySpan<float> cost = _transitionCost.AsSpan(_transitionOffset[s], _transitionOffset[s + 1] - _transitionOffset[s]);
-            for (int i = 0; i < cost.Length; i++)
+            (float candidate, int at) = BestDifference(_score.AsSpan(lo, cost.Length), cost);
+            if (candidate > best)
             {
-                float candidate = _score[lo + i] - cost[i];
-                if (candidate > best)
-                {
-                    best = candidate;
-                    from = lo + i;
-                }
+                best = candidate;
+                from = lo + at;
             }
 
             _nextScore[s] = best + observation[s];
@@ -291,6 +291,64 @@ internal sealed class PitchTracker
         {
             _score[s] = _nextScore[s] - top;
         }
+    }
+
+    /// <summary>The largest score(i) − cost(i) and the first i that reaches it (what a sequential strict-greater scan finds).</summary>
+    internal static (float Value, int Index) BestDifference(ReadOnlySpan<float> score, ReadOnlySpan<float> cost)
+    {
+        int n = cost.Length;
+        if (!Vector256.IsHardwareAccelerated || n < 2 * Vector256<float>.Count)
+        {
+            return BestDifferencePortable(score, cost);
+        }
+
+        ref float rs = ref MemoryMarshal.GetReference(score);
+        ref float rc = ref MemoryMarshal.GetReference(cost);
+        Vector256<float> most = Vector256.Create(float.NegativeInfinity);
+        int i = 0;
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            most = Vector256.Max(most, Vector256.LoadUnsafe(ref rs, (nuint)i) - Vector256.LoadUnsafe(ref rc, (nuint)i));
+        }
+
+        float value = float.NegativeInfinity;
+        for (int lane = 0; lane < Vector256<float>.Count; lane++)
+        {
+            value = MathF.Max(value, most[lane]);
+        }
+
+        for (; i < n; i++)
+        {
+            value = MathF.Max(value, Unsafe.Add(ref rs, i) - Unsafe.Add(ref rc, i));
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            float candidate = Unsafe.Add(ref rs, j) - Unsafe.Add(ref rc, j);
+            if (candidate == value)
+            {
+                return (candidate, j);
+            }
+        }
+
+        return BestDifferencePortable(score, cost);
+    }
+
+    internal static (float Value, int Index) BestDifferencePortable(ReadOnlySpan<float> score, ReadOnlySpan<float> cost)
+    {
+        float best = float.NegativeInfinity;
+        int at = 0;
+        for (int i = 0; i < cost.Length; i++)
+        {
+            float candidate = score[i] - cost[i];
+            if (candidate > best)
+            {
+                best = candidate;
+                at = i;
+            }
+        }
+
+        return (best, at);
     }
 
     private int Decide()
@@ -352,10 +410,8 @@ internal sealed class PitchTracker
 
     private static float Normalised(ReadOnlySpan<float> frame, ReadOnlySpan<float> signal, int otherStart, double energy)
     {
-        ReadOnlySpan<float> other = signal.Slice(otherStart, FrameLayout.WindowSize);
-        double dot = VectorMath.Dot(frame, other);
-        double otherEnergy = VectorMath.Dot(other, other);
-        return (float)(dot / Math.Sqrt((energy * otherEnergy) + 1e-18));
+        (float dot, float otherEnergy) = VectorMath.DotAndSquares(frame, signal.Slice(otherStart, FrameLayout.WindowSize));
+        return (float)(dot / Math.Sqrt((energy * (double)otherEnergy) + 1e-18));
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

@@ -64,6 +64,53 @@ internal static class VectorMath
             : DotPortable(a, b);
     }
 
+    /// <summary>(Σ a(i)·b(i), Σ b(i)²) in one pass, each to the bit what <see cref="Dot"/> gives for it.</summary>
+    public static (float Dot, float Squares) DotAndSquares(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException("Spans must have the same length.");
+        }
+
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return (Dot(a, b), Dot(b, b));
+        }
+
+        // DotVector256's accumulators and order, twice over.
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        int n = a.Length;
+        int i = 0;
+        Vector256<float> dot0 = Vector256<float>.Zero, dot1 = Vector256<float>.Zero;
+        Vector256<float> sq0 = Vector256<float>.Zero, sq1 = Vector256<float>.Zero;
+        for (; i <= n - 16; i += 16)
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref rb, (nuint)i), b1 = Vector256.LoadUnsafe(ref rb, (nuint)(i + 8));
+            dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)i), b0, dot0);
+            dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)(i + 8)), b1, dot1);
+            sq0 = Vector256.FusedMultiplyAdd(b0, b0, sq0);
+            sq1 = Vector256.FusedMultiplyAdd(b1, b1, sq1);
+        }
+
+        for (; i <= n - 8; i += 8)
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref rb, (nuint)i);
+            dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)i), b0, dot0);
+            sq0 = Vector256.FusedMultiplyAdd(b0, b0, sq0);
+        }
+
+        float dot = Vector256.Sum(dot0 + dot1), squares = Vector256.Sum(sq0 + sq1);
+        for (; i < n; i++)
+        {
+            float y = Unsafe.Add(ref rb, i);
+            dot += Unsafe.Add(ref ra, i) * y;
+            squares += y * y;
+        }
+
+        return (dot, squares);
+    }
+
     /// <summary>Σ a(i)·b(i), one element at a time.</summary>
     public static float DotPortable(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

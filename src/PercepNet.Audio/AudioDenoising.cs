@@ -132,6 +132,7 @@ public static class AudioDenoising
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         var pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), sampleRate, channels, compensateDelay: false);
+        (model ?? Model.Default).PrepareForLiveUse();
         bool asFloat = encoding == PcmEncoding.F32LE;
         int bytesPerSample = asFloat ? 4 : 2;
         int frameBytes = bytesPerSample * channels;

@@ -28,6 +28,7 @@ public sealed class DenoisingSampleProvider : ISampleProvider
         _source = source;
         WaveFormat = WaveFormat.CreateIeeeFloatWaveFormat(source.WaveFormat.SampleRate, source.WaveFormat.Channels);
         _pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), WaveFormat.SampleRate, WaveFormat.Channels, compensateDelay: false);
+        (model ?? Model.Default).PrepareForLiveUse();
     }
 
     /// <summary>The source's rate and channels, as IEEE float.</summary>

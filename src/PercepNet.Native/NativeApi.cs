@@ -76,6 +76,7 @@ internal static unsafe class NativeApi
             }
 
             var stream = new StreamDenoiser(sampleRate, channels, model);
+            (model ?? Model.Default).PrepareForLiveUse(); // here, not in the first process call after a silence
             var block = (StateBlock*)NativeMemory.AllocZeroed((nuint)sizeof(StateBlock));
             block->Handle = GCHandle.ToIntPtr(GCHandle.Alloc(stream));
             block->Magic = LiveMagic;

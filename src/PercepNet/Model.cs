@@ -57,6 +57,12 @@ public sealed class Model
 
     internal CompiledModel Compiled { get; }
 
+    /// <summary>
+    /// Computes now, not in the first process call after a digital silence, what the silence skip needs (about 0.2 s
+    /// once per model): for real-time entry points, where a call must not take that long.
+    /// </summary>
+    internal void PrepareForLiveUse() => _ = Compiled.Silence;
+
     /// <summary>Reads a model file.</summary>
     /// <param name="path">The file (<c>.pnm</c>).</param>
     /// <exception cref="ModelFormatException">The file cannot be read or is not a model this library runs; the message names the file.</exception>

@@ -127,6 +127,13 @@ internal sealed class PitchTracker
         }
 
         AppendDecimated(history);
+        if (VectorMath.PeakAtMost(_decimated, 0f))
+        {
+            // Digital silence over the whole search span: nothing to track, and nothing of the last pitch is kept, so
+            // that a long silence leaves the tracker as a fresh one would be (the chain's silence skip relies on it).
+            Array.Clear(_score);
+        }
+
         Whiten();
         ComputeCorrelations();
 

@@ -32,7 +32,13 @@ internal sealed class CompiledModel
             StrengthOutput.Matrix,
         ];
         ScratchBytes = all.Max(m => m.ScratchBytes);
+        _silence = new Lazy<SilenceState>(() => SilenceState.Compute(this));
     }
+
+    private readonly Lazy<SilenceState> _silence;
+
+    /// <summary>Where the recurrent state drifts in digital silence; computed on first use and shared.</summary>
+    public SilenceState Silence => _silence.Value;
 
     public ModelShape Shape { get; }
     public Quantisation Quantisation { get; }

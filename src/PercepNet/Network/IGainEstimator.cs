@@ -9,6 +9,14 @@ internal interface IGainEstimator
     void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths);
 
     void Reset();
+
+    /// <summary>
+    /// Told when <paramref name="hops"/> frames of settled silence were skipped (not given to <see cref="Estimate"/>):
+    /// moves the recurrent state to where computing them would have taken it. Stateless estimators do nothing.
+    /// </summary>
+    void SkippedSilence(long hops)
+    {
+    }
 }
 
 /// <summary>Fixed gains and strengths: a stand-in for the network when measuring or testing the DSP around it.</summary>

@@ -48,7 +48,10 @@ internal sealed class PercepNetNetwork : IGainEstimator
         _gainInput = new float[s.GainDenseInputs];
         _strengthInput = new float[s.StrengthGruInputs];
         _scratch = new byte[model.ScratchBytes];
+        _recurrent = [_gru1, _gru2, _gru3, _gainGru, _strengthGru];
     }
+
+    private readonly GruLayer[] _recurrent;
 
     public KernelPath Path { get; }
 
@@ -84,6 +87,37 @@ internal sealed class PercepNetNetwork : IGainEstimator
         _strengthOutput.Step(_strengthGru.State, scratch);
         _gainOutput.Output.CopyTo(gains);
         _strengthOutput.Output.CopyTo(strengths);
+    }
+
+    /// <summary>Total length of the recurrent state (all GRU layers).</summary>
+    internal int RecurrentStateLength => _recurrent.Sum(layer => layer.State.Length);
+
+    /// <summary>Copies every GRU layer's hidden state into <paramref name="state"/>.</summary>
+    internal void CopyRecurrentState(Span<float> state)
+    {
+        foreach (GruLayer layer in _recurrent)
+        {
+            layer.State.CopyTo(state);
+            state = state[layer.State.Length..];
+        }
+    }
+
+    /// <summary>Moves the held recurrent state along the model's way into silence (see <see cref="SilenceState"/>).</summary>
+    public void SkippedSilence(long hops)
+    {
+        SilenceState silence = _model.Silence;
+        float keep = (float)Math.Exp(-hops / silence.TimeConstantHops);
+        ReadOnlySpan<float> target = silence.State;
+        foreach (GruLayer layer in _recurrent)
+        {
+            float[] state = layer.State;
+            for (int i = 0; i < state.Length; i++)
+            {
+                state[i] = target[i] + (keep * (state[i] - target[i]));
+            }
+
+            target = target[state.Length..];
+        }
     }
 
     public void Reset()

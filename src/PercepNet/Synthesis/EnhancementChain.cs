@@ -34,6 +34,8 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     public const int SettleHops = 50;
 
     private int _silentHops;
+    private long _skippedRun; // silent hops skipped since the last computed one
+    private bool _skippedDigital = true; // and whether all of them were exactly zero
 
     public int Latency => FrameLayout.FrameLatency;
 
@@ -87,6 +89,8 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
                 SpeechActivity = 0f;
                 _gate.Apply(0f, output); // keeps the gate's hold time running as if computed
                 SkippedHops++;
+                _skippedRun++;
+                _skippedDigital = _skippedDigital && VectorMath.PeakAtMost(input, 0f);
                 return;
             }
 
@@ -97,6 +101,18 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
             _silentHops = 0;
         }
 
+        if (_skippedRun > 0)
+        {
+            // Only digital silence has the settled features the model's silence state was computed from; a held
+            // state is the better guess after dither or other near-silence.
+            if (_skippedDigital)
+            {
+                estimator.SkippedSilence(_skippedRun);
+            }
+
+            _skippedRun = 0;
+            _skippedDigital = true;
+        }
 
         _analyzer.Push(input);
         FeatureExtractor.Extract(_analyzer, _features);
@@ -144,6 +160,8 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     {
         SpeechActivity = 0f;
         _silentHops = 0;
+        _skippedRun = 0;
+        _skippedDigital = true;
         _gate.Reset();
         _analyzer.Reset();
         _synthesizer.Reset();

@@ -191,7 +191,7 @@ public sealed class Denoiser
     }
 
     // Both clamp to [−1, 1] and turn NaN and ±∞ into 0, eight samples at a time where the CPU allows.
-    private static void Sanitise(ReadOnlySpan<float> input, Span<float> output)
+    internal static void Sanitise(ReadOnlySpan<float> input, Span<float> output)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -218,7 +218,7 @@ public sealed class Denoiser
         Vector256.ConditionalSelect(finite, clamped, Vector256<float>.Zero).CopyTo(eight);
     }
 
-    private static void ClampOutput(Span<float> output)
+    internal static void ClampOutput(Span<float> output)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)

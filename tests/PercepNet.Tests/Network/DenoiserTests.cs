@@ -234,4 +234,22 @@ public class DenoiserTests
         double lo = Math.Min(Energy(off), Energy(full)), hi = Math.Max(Energy(off), Energy(full));
         Assert.InRange(Energy(half), lo, hi);
     }
+
+    [Fact]
+    public void InputAndOutputClampingOnVectorsGiveWhatTheScalarRuleGives()
+    {
+        // Every kind of value, at every position of an 8-lane vector and in the scalar tail.
+        float[] kinds = [0f, -0f, 0.5f, -0.5f, 1f, -1f, 1.5f, -3f, 1e30f, -1e30f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-40f];
+        var random = new Random(4);
+        float[] input = [.. Enumerable.Range(0, 483).Select(_ => kinds[random.Next(kinds.Length)])];
+        float[] expected = [.. input.Select(x => float.IsFinite(x) ? Math.Clamp(x, -1f, 1f) : 0f)];
+
+        var sanitised = new float[input.Length];
+        Denoiser.Sanitise(input, sanitised);
+        float[] clamped = [.. input];
+        Denoiser.ClampOutput(clamped);
+
+        Assert.Equal(expected, sanitised);
+        Assert.Equal(expected, clamped);
+    }
 }

@@ -17,9 +17,17 @@ internal sealed class RuntimeOptions
             $"β of the envelope postfilter: how much of the energy its warping removes is given back (smaller: more; larger: quieter noise between words; default {DenoiserOptions.DefaultPostfilterBeta})."),
     };
 
+    private readonly Option<float?> _silence = new("--silence-threshold-db")
+    {
+        Description = string.Create(CultureInfo.InvariantCulture,
+            $"Input at or below this peak level (dBFS, -140 to -30) counts as silence: after 0.5 s of it nothing is computed until a louder frame (default {DenoiserOptions.DefaultSilenceThresholdDb}; -Infinity computes every frame)."),
+    };
+
+    private Option<float?>[] All => [_attenuation, _strength, _beta, _silence];
+
     public RuntimeOptions()
     {
-        foreach (Option<float?> option in new[] { _attenuation, _strength, _beta })
+        foreach (Option<float?> option in All)
         {
             option.Validators.Add(result =>
             {
@@ -40,12 +48,13 @@ internal sealed class RuntimeOptions
         command.Options.Add(_attenuation);
         command.Options.Add(_strength);
         command.Options.Add(_beta);
+        command.Options.Add(_silence);
     }
 
     public DenoiserOptions Read(ParseResult parse)
     {
         var options = new DenoiserOptions();
-        foreach (Option<float?> option in new[] { _attenuation, _strength, _beta })
+        foreach (Option<float?> option in All)
         {
             options = Apply(options, option, parse.GetValue(option));
         }
@@ -57,5 +66,6 @@ internal sealed class RuntimeOptions
         ? options
         : option == _attenuation ? options with { AttenuationLimitDb = v }
         : option == _strength ? options with { PostfilterStrength = v }
+        : option == _silence ? options with { SilenceThresholdDb = v }
         : options with { PostfilterBeta = v };
 }

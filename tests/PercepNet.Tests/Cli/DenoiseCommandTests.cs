@@ -142,6 +142,8 @@ public sealed class DenoiseCommandTests : IDisposable
     [InlineData("--postfilter-beta", "-0.5")]
     [InlineData("--postfilter-beta", "NaN")]
     [InlineData("--atten-lim-db", "-3")]
+    [InlineData("--silence-threshold-db", "-20")]
+    [InlineData("--silence-threshold-db", "Infinity")]
     public void OutOfRangeKnobsAreRefusedByName(string option, string value)
     {
         string input = Path.Combine(_root, "k.wav");

@@ -113,7 +113,7 @@ public sealed class Denoiser
             Span<float> clean = _frame.AsSpan(0, n);
             Sanitise(input.Slice(start, n), clean);
             _stream.Process(clean, output.Slice(start, n));
-            ClampOutput(output.Slice(start, n));
+            Sanitise(output.Slice(start, n), output.Slice(start, n));
         }
     }
 
@@ -132,7 +132,7 @@ public sealed class Denoiser
         Use(Mode.Frames);
         Sanitise(input, _frame);
         _chain.ProcessHop(_frame, output);
-        ClampOutput(output);
+        Sanitise(output, output);
     }
 
     /// <summary>
@@ -168,7 +168,7 @@ public sealed class Denoiser
             }
         }
 
-        ClampOutput(output[..count]);
+        Sanitise(output[..count], output[..count]);
         Reset();
         return count;
     }
@@ -190,16 +190,21 @@ public sealed class Denoiser
         _mode = mode;
     }
 
-    // Both clamp to [−1, 1] and turn NaN and ±∞ into 0, eight samples at a time where the CPU allows.
+    /// <summary>
+    /// Clamps to [−1, 1] and turns NaN and ±∞ into 0, eight samples at a time where the CPU allows; used on the input
+    /// and, in place, on the output. <paramref name="output"/> may be the same memory as <paramref name="input"/>.
+    /// </summary>
     internal static void Sanitise(ReadOnlySpan<float> input, Span<float> output)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            Vector256<float> lowest = Vector256.Create(-1f), highest = Vector256.Create(1f), largest = Vector256.Create(float.MaxValue);
             for (; i <= input.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256.Create(input.Slice(i, Vector256<float>.Count)).CopyTo(output.Slice(i));
-                ClampVector(output.Slice(i, Vector256<float>.Count));
+                Vector256<float> v = Vector256.Create(input.Slice(i, Vector256<float>.Count));
+                Vector256<float> finite = Vector256.LessThanOrEqual(Vector256.Abs(v), largest);
+                Vector256.ConditionalSelect(finite, Vector256.Min(Vector256.Max(v, lowest), highest), Vector256<float>.Zero).CopyTo(output.Slice(i));
             }
         }
 
@@ -207,32 +212,6 @@ public sealed class Denoiser
         {
             float x = input[i];
             output[i] = float.IsFinite(x) ? Math.Clamp(x, -1f, 1f) : 0f;
-        }
-    }
-
-    private static void ClampVector(Span<float> eight)
-    {
-        Vector256<float> v = Vector256.Create((ReadOnlySpan<float>)eight);
-        Vector256<float> finite = Vector256.LessThanOrEqual(Vector256.Abs(v), Vector256.Create(float.MaxValue));
-        Vector256<float> clamped = Vector256.Min(Vector256.Max(v, Vector256.Create(-1f)), Vector256.Create(1f));
-        Vector256.ConditionalSelect(finite, clamped, Vector256<float>.Zero).CopyTo(eight);
-    }
-
-    internal static void ClampOutput(Span<float> output)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= output.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                ClampVector(output.Slice(i, Vector256<float>.Count));
-            }
-        }
-
-        for (; i < output.Length; i++)
-        {
-            float y = output[i];
-            output[i] = float.IsFinite(y) ? Math.Clamp(y, -1f, 1f) : 0f;
         }
     }
 }

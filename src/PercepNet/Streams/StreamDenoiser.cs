@@ -277,11 +277,7 @@ public sealed class StreamDenoiser
 
             int n = input.Length;
             Span<float> clean = _back.AsSpan(0, n); // free until the way back below
-            for (int i = 0; i < n; i++)
-            {
-                float x = input[i];
-                clean[i] = float.IsFinite(x) ? Math.Clamp(x, -1f, 1f) : 0f;
-            }
+            PercepNet.Denoiser.Sanitise(input, clean);
 
             int count48k = _up.Process(clean, _at48k);
             Span<float> at48k = _at48k.AsSpan(0, count48k);
@@ -302,11 +298,12 @@ public sealed class StreamDenoiser
                     continue;
                 }
 
-                float y = _queue[_queueStart];
-                output[i] = float.IsFinite(y) ? Math.Clamp(y, -1f, 1f) : 0f;
+                output[i] = _queue[_queueStart];
                 _queueStart = (_queueStart + 1) % _queue.Length;
                 _queueCount--;
             }
+
+            PercepNet.Denoiser.Sanitise(output, output);
         }
 
         public void Reset()

@@ -247,7 +247,7 @@ public class DenoiserTests
         var sanitised = new float[input.Length];
         Denoiser.Sanitise(input, sanitised);
         float[] clamped = [.. input];
-        Denoiser.ClampOutput(clamped);
+        Denoiser.Sanitise(clamped, clamped); // in place, as on the output
 
         Assert.Equal(expected, sanitised);
         Assert.Equal(expected, clamped);

@@ -19,7 +19,7 @@ public class NetworkBenchmarks
     [Params("small", "medium", "paper")]
     public string Preset { get; set; } = "medium";
 
-    [Params("int8-avx2", "int8-vector128", "int8-portable", "float-avx2", "float-vector128", "float-portable")]
+    [Params("int8-avxvnni", "int8-avx2", "int8-vector128", "int8-portable", "float-avx2", "float-vector128", "float-portable")]
     public string Kernel { get; set; } = "int8-avx2";
 
     [GlobalSetup]

@@ -14,6 +14,9 @@ internal enum KernelPath
 
     /// <summary>256-bit AVX2 on x86.</summary>
     Avx2,
+
+    /// <summary>256-bit AVX2 with AVX-VNNI's byte dot products (x86 since Ice Lake and Zen 4).</summary>
+    AvxVnni,
 }
 
 internal static class KernelPaths
@@ -24,6 +27,7 @@ internal static class KernelPaths
         KernelPath.Portable => true,
         KernelPath.Vector128 => Vector128.IsHardwareAccelerated,
         KernelPath.Avx2 => Avx2.IsSupported,
+        KernelPath.AvxVnni => Avx2.IsSupported && AvxVnni.IsSupported,
         _ => false,
     };
 

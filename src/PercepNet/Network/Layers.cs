@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PercepNet.Network;
 
 internal enum Activation : byte
@@ -69,6 +71,88 @@ internal sealed class GruWeights(WeightMatrix input, WeightMatrix recurrent, flo
             (float[])p.InputBias.Clone(), (float[])p.RecurrentBias.Clone());
 }
 
+/// <summary>
+/// The element-wise steps of the layers on vectors, each computing exactly the scalar expression in its comment (the
+/// same float operations in the same order, without fused multiply-adds), so every width gives the same bits.
+/// </summary>
+internal static class ElementWise
+{
+    /// <summary>y(i) += b(i).</summary>
+    public static void Add(Span<float> y, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (Vector.Create<float>(y[i..]) + Vector.Create<float>(b[i..])).CopyTo(y[i..]);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            y[i] += b[i];
+        }
+    }
+
+    /// <summary>y(i) += (a(i) + b(i)) + c(i).</summary>
+    public static void AddSum(Span<float> y, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (Vector.Create<float>(y[i..]) + (Vector.Create<float>(a[i..]) + Vector.Create<float>(b[i..]) + Vector.Create<float>(c[i..]))).CopyTo(y[i..]);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            y[i] += a[i] + b[i] + c[i];
+        }
+    }
+
+    /// <summary>y(i) += a(i) + g(i)·(b(i) + c(i)): the GRU's candidate, its reset gate g applied to the recurrent part.</summary>
+    public static void AddGated(Span<float> y, ReadOnlySpan<float> a, ReadOnlySpan<float> g, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> gated = Vector.Create<float>(g[i..]) * (Vector.Create<float>(b[i..]) + Vector.Create<float>(c[i..]));
+                (Vector.Create<float>(y[i..]) + (Vector.Create<float>(a[i..]) + gated)).CopyTo(y[i..]);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            y[i] += a[i] + (g[i] * (b[i] + c[i]));
+        }
+    }
+
+    /// <summary>h(i) = (1 − z(i))·n(i) + z(i)·h(i): the GRU's new state from its candidate n and update gate z.</summary>
+    public static void Interpolate(Span<float> h, ReadOnlySpan<float> n, ReadOnlySpan<float> z)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= h.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> zv = Vector.Create<float>(z[i..]);
+                (((Vector<float>.One - zv) * Vector.Create<float>(n[i..])) + (zv * Vector.Create<float>(h[i..]))).CopyTo(h[i..]);
+            }
+        }
+
+        for (; i < h.Length; i++)
+        {
+            float zi = z[i];
+            h[i] = ((1f - zi) * n[i]) + (zi * h[i]);
+        }
+    }
+}
+
 /// <summary>A dense layer's per-stream output buffer.</summary>
 internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels)
 {
@@ -77,11 +161,7 @@ internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels)
     public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
         weights.Matrix.Multiply(input, Output, scratch, kernels);
-        float[] bias = weights.Bias;
-        for (int i = 0; i < Output.Length; i++)
-        {
-            Output[i] += bias[i];
-        }
+        ElementWise.Add(Output, weights.Bias);
 
         ActivationFunctions.Apply(weights.Activation, Output);
     }
@@ -136,26 +216,13 @@ internal sealed class GruLayer(GruWeights weights, MatrixKernels kernels)
         int h = weights.Hidden;
         weights.Input.Multiply(input, _gatesInput, scratch, kernels);
         weights.Recurrent.Multiply(State, _gatesRecurrent, scratch, kernels);
-        float[] bi = weights.InputBias, bh = weights.RecurrentBias;
         Span<float> rz = _gatesInput.AsSpan(0, 2 * h);
-        for (int i = 0; i < 2 * h; i++)
-        {
-            rz[i] += bi[i] + _gatesRecurrent[i] + bh[i];
-        }
-
+        ElementWise.AddSum(rz, weights.InputBias.AsSpan(0, 2 * h), _gatesRecurrent.AsSpan(0, 2 * h), weights.RecurrentBias.AsSpan(0, 2 * h));
         Activations.Sigmoid(rz);
         Span<float> n = _gatesInput.AsSpan(2 * h, h);
-        for (int i = 0; i < h; i++)
-        {
-            n[i] += bi[(2 * h) + i] + (rz[i] * (_gatesRecurrent[(2 * h) + i] + bh[(2 * h) + i]));
-        }
-
+        ElementWise.AddGated(n, weights.InputBias.AsSpan(2 * h), rz[..h], _gatesRecurrent.AsSpan(2 * h), weights.RecurrentBias.AsSpan(2 * h));
         Activations.Tanh(n);
-        for (int i = 0; i < h; i++)
-        {
-            float z = rz[h + i];
-            State[i] = ((1f - z) * n[i]) + (z * State[i]);
-        }
+        ElementWise.Interpolate(State, n, rz[h..]);
     }
 
     public void Reset() => Array.Clear(State);

@@ -31,6 +31,7 @@ internal abstract class MatrixKernels
         KernelPath.Portable => PortableKernels.Instance,
         KernelPath.Vector128 when KernelPaths.IsSupported(path) => Vector128Kernels.Instance,
         KernelPath.Avx2 when KernelPaths.IsSupported(path) => Avx2Kernels.Instance,
+        KernelPath.AvxVnni when KernelPaths.IsSupported(path) => AvxVnniKernels.Instance,
         _ => throw new PlatformNotSupportedException($"This CPU cannot run the {path} kernels."),
     };
 }
@@ -146,31 +147,78 @@ internal sealed class Vector128Kernels(bool crossPlatformOnly = false) : MatrixK
     }
 }
 
-/// <summary>256-bit AVX2: 32 byte products per multiply-add, four rows at a time.</summary>
+/// <summary>256-bit AVX2: 32 byte products per multiply-add (two multiply-adds and an add), four rows at a time.</summary>
 internal sealed class Avx2Kernels : MatrixKernels
 {
     public static Avx2Kernels Instance { get; } = new();
 
     public override KernelPath Path => KernelPath.Avx2;
 
-    public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
+        Int8Kernel256.Multiply<MultiplyAddAdjacent>(u, weights, rowSums, stride, offset, scale, y);
+
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
+}
+
+/// <summary>256-bit AVX-VNNI: the AVX2 kernel with one fused byte dot-product instruction per 32 products.</summary>
+internal sealed class AvxVnniKernels : MatrixKernels
+{
+    public static AvxVnniKernels Instance { get; } = new();
+
+    public override KernelPath Path => KernelPath.AvxVnni;
+
+    public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
+        Int8Kernel256.Multiply<VnniDotProduct>(u, weights, rowSums, stride, offset, scale, y);
+
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
+}
+
+/// <summary>One step of a 256-bit int8 dot product: acc + the 32 products u(i)·w(i), summed in groups of four.</summary>
+internal interface IByteDotStep256
+{
+    static abstract Vector256<int> Accumulate(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> w);
+}
+
+/// <summary>AVX2: byte pairs to int16 (exact, as u ≤ 127), then int16 pairs to int32.</summary>
+internal readonly struct MultiplyAddAdjacent : IByteDotStep256
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Accumulate(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> w) =>
+        Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, w), Vector256.Create((short)1)));
+}
+
+/// <summary>AVX-VNNI's VPDPBUSD: the same sums in one instruction.</summary>
+internal readonly struct VnniDotProduct : IByteDotStep256
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Accumulate(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> w) =>
+        AvxVnni.MultiplyWideningAndAdd(acc, u, w);
+}
+
+/// <summary>The 256-bit int8 matrix-vector product, one source for each dot-product step (specialised per step type).</summary>
+internal static class Int8Kernel256
+{
+    public static void Multiply<TStep>(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+        where TStep : struct, IByteDotStep256
     {
         ref byte ru = ref MemoryMarshal.GetReference(u);
         ref sbyte rw = ref MemoryMarshal.GetReference(weights);
-        Vector256<short> ones = Vector256.Create((short)1);
+        nuint st = (nuint)stride;
         int rows = y.Length;
         int r = 0;
         for (; r <= rows - 4; r += 4)
         {
+            // Four rows at a time share each load of the activations.
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            nuint o0 = (nuint)(r * stride), o1 = o0 + (nuint)stride, o2 = o1 + (nuint)stride, o3 = o2 + (nuint)stride;
-            for (int c = 0; c < stride; c += 32)
+            nuint o0 = (nuint)r * st;
+            for (nuint c = 0; c < st; c += 32)
             {
-                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
-                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o0 + (nuint)c)), ones));
-                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o1 + (nuint)c)), ones));
-                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o2 + (nuint)c)), ones));
-                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o3 + (nuint)c)), ones));
+                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, c);
+                nuint o = o0 + c;
+                a0 = TStep.Accumulate(a0, xv, Vector256.LoadUnsafe(ref rw, o));
+                a1 = TStep.Accumulate(a1, xv, Vector256.LoadUnsafe(ref rw, o + st));
+                a2 = TStep.Accumulate(a2, xv, Vector256.LoadUnsafe(ref rw, o + (2 * st)));
+                a3 = TStep.Accumulate(a3, xv, Vector256.LoadUnsafe(ref rw, o + (3 * st)));
             }
 
             y[r] = (Vector256.Sum(a0) - (offset * rowSums[r])) * scale;
@@ -182,16 +230,13 @@ internal sealed class Avx2Kernels : MatrixKernels
         for (; r < rows; r++)
         {
             Vector256<int> a = Vector256<int>.Zero;
-            nuint o = (nuint)(r * stride);
-            for (int c = 0; c < stride; c += 32)
+            nuint o = (nuint)r * st;
+            for (nuint c = 0; c < st; c += 32)
             {
-                Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, (nuint)c);
-                a = Avx2.Add(a, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(xv, Vector256.LoadUnsafe(ref rw, o + (nuint)c)), ones));
+                a = TStep.Accumulate(a, Vector256.LoadUnsafe(ref ru, c), Vector256.LoadUnsafe(ref rw, o + c));
             }
 
             y[r] = (Vector256.Sum(a) - (offset * rowSums[r])) * scale;
         }
     }
-
-    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
 }

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PercepNet.Network;
 
 /// <summary>
@@ -120,6 +124,41 @@ internal sealed class Int8WeightMatrix : WeightMatrix
         return (byte)(ActivationOffset + (int)MathF.Round(ActivationScale * Math.Clamp(x, -1f, 1f)));
     }
 
+    /// <summary>
+    /// <see cref="QuantiseActivation"/> for each of <paramref name="x"/> into <paramref name="codes"/>: on vectors
+    /// (the same float operations, so the same codes), the remainder one by one.
+    /// </summary>
+    public static void QuantiseActivations(ReadOnlySpan<float> x, Span<byte> codes)
+    {
+        int c = 0;
+        int width = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float rx = ref MemoryMarshal.GetReference(x);
+            ref byte ru = ref MemoryMarshal.GetReference(codes);
+            for (; c <= x.Length - (4 * width); c += 4 * width)
+            {
+                Vector<short> low = Vector.Narrow(Codes(ref rx, c), Codes(ref rx, c + width));
+                Vector<short> high = Vector.Narrow(Codes(ref rx, c + (2 * width)), Codes(ref rx, c + (3 * width)));
+                Vector.Narrow(Vector.AsVectorUInt16(low), Vector.AsVectorUInt16(high)).StoreUnsafe(ref ru, (nuint)c);
+            }
+        }
+
+        for (; c < x.Length; c++)
+        {
+            codes[c] = QuantiseActivation(x[c]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Codes(ref float x, int at)
+    {
+        Vector<float> v = Vector.LoadUnsafe(ref x, (nuint)at);
+        v = Vector.ConditionalSelect(Vector.Equals(v, v), v, Vector<float>.Zero); // NaN → 0, as the scalar rule
+        v = Vector.Min(Vector.Max(v, new Vector<float>(-1f)), Vector<float>.One);
+        return Vector.ConvertToInt32(Vector.Round(v * ActivationScale)) + new Vector<int>(ActivationOffset);
+    }
+
     public override float[] ToFloat()
     {
         var result = new float[Rows * Columns];
@@ -137,11 +176,7 @@ internal sealed class Int8WeightMatrix : WeightMatrix
     public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels)
     {
         Span<byte> u = scratch[.._stride];
-        for (int c = 0; c < Columns; c++)
-        {
-            u[c] = QuantiseActivation(x[c]);
-        }
-
+        QuantiseActivations(x[..Columns], u);
         u[Columns..].Clear();
         kernels.Int8(u, _weights, _rowSums, _stride, ActivationOffset, 1f / (ActivationScale * WeightScale), y[..Rows]);
     }

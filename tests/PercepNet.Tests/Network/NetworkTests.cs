@@ -56,6 +56,11 @@ public class NetworkTests(ITestOutputHelper output)
             kernels["avx2"] = Avx2Kernels.Instance;
         }
 
+        if (KernelPaths.IsSupported(KernelPath.AvxVnni))
+        {
+            kernels["avx-vnni"] = AvxVnniKernels.Instance;
+        }
+
         return kernels;
     }
 
@@ -64,6 +69,7 @@ public class NetworkTests(ITestOutputHelper output)
     [InlineData("small", "Vector128")]
     [InlineData("small", "Avx2")]
     [InlineData("medium", "Avx2")]
+    [InlineData("medium", "AvxVnni")]
     public void FloatRuntimeMatchesTheDoublePrecisionReference(string preset, string pathName)
     {
         KernelPath path = Enum.Parse<KernelPath>(pathName);
@@ -129,6 +135,54 @@ public class NetworkTests(ITestOutputHelper output)
         {
             Assert.Equal(a[t], b[t]);
             Assert.Equal(sa[t], sb[t]);
+        }
+    }
+
+    [Fact]
+    public void VectorQuantisationGivesTheScalarCodes()
+    {
+        // Edge values (NaN, infinities, signed zeros, the clamp, every rounding midpoint) and random ones, 1,031 in
+        // all so the vector loop and the one-by-one remainder both run.
+        var values = new List<float> { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1f, -1f, 2f, -2f, 1e-30f };
+        for (int k = -64; k <= 64; k++)
+        {
+            values.Add((k + 0.5f) / Int8WeightMatrix.ActivationScale);
+            values.Add(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((k + 0.5f) / Int8WeightMatrix.ActivationScale) + 1));
+        }
+
+        var random = new Random(11);
+        while (values.Count < 1031)
+        {
+            values.Add((float)((random.NextDouble() * 2.4) - 1.2));
+        }
+
+        float[] x = [.. values];
+        var codes = new byte[x.Length];
+        Int8WeightMatrix.QuantiseActivations(x, codes);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Int8WeightMatrix.QuantiseActivation(x[i]) == codes[i], $"x = {x[i]:R}: code {codes[i]}, one by one {Int8WeightMatrix.QuantiseActivation(x[i])}");
+        }
+    }
+
+    [Fact]
+    public void ElementWiseStepsGiveTheScalarExpressions()
+    {
+        // 37 values: vectors of every width and a remainder. Reference: the scalar expressions written out here.
+        var random = new Random(12);
+        float[] Values() => [.. Enumerable.Range(0, 37).Select(_ => (float)((random.NextDouble() * 4) - 2))];
+        float[] y = Values(), a = Values(), b = Values(), c = Values(), g = Values();
+        float[] sum = (float[])y.Clone(), gated = (float[])y.Clone(), added = (float[])y.Clone(), h = (float[])y.Clone();
+        ElementWise.Add(added, a);
+        ElementWise.AddSum(sum, a, b, c);
+        ElementWise.AddGated(gated, a, g, b, c);
+        ElementWise.Interpolate(h, a, g);
+        for (int i = 0; i < y.Length; i++)
+        {
+            Assert.Equal(y[i] + a[i], added[i]);
+            Assert.Equal(y[i] + (a[i] + b[i] + c[i]), sum[i]);
+            Assert.Equal(y[i] + (a[i] + (g[i] * (b[i] + c[i]))), gated[i]);
+            Assert.Equal(((1f - g[i]) * a[i]) + (g[i] * y[i]), h[i]);
         }
     }
 

@@ -28,6 +28,7 @@ public sealed class Denoiser
     private readonly EnhancementChain _chain;
     private readonly HopStream _stream;
     private readonly float[] _frame = new float[FrameLayout.HopSize];
+    private readonly float[] _clean = new float[HopStream.BlockHops * FrameLayout.HopSize];
     private Mode _mode;
 
     /// <summary>A denoiser running <paramref name="model"/>, or the model embedded in the library.</summary>
@@ -106,11 +107,11 @@ public sealed class Denoiser
         }
 
         Use(Mode.Blocks);
-        const int Chunk = FrameLayout.HopSize;
-        for (int start = 0; start < input.Length; start += Chunk)
+        int chunk = _clean.Length; // whole hops, so that long calls reach the chain in blocks
+        for (int start = 0; start < input.Length; start += chunk)
         {
-            int n = Math.Min(Chunk, input.Length - start);
-            Span<float> clean = _frame.AsSpan(0, n);
+            int n = Math.Min(chunk, input.Length - start);
+            Span<float> clean = _clean.AsSpan(0, n);
             Sanitise(input.Slice(start, n), clean);
             _stream.Process(clean, output.Slice(start, n));
             Sanitise(output.Slice(start, n), output.Slice(start, n));

@@ -7,10 +7,16 @@ namespace PercepNet.Frames;
 /// </summary>
 internal sealed class HopStream(IHopProcessor processor)
 {
+    /// <summary>Most whole hops of one call handed to the processor at once (<see cref="IHopProcessor.ProcessHops"/>).</summary>
+    public const int BlockHops = 8;
+
     private readonly float[] _input = new float[FrameLayout.HopSize];
     private readonly float[] _output = new float[2 * FrameLayout.HopSize];
+    private readonly float[] _block = new float[BlockHops * FrameLayout.HopSize];
     private int _filled;
     private int _written; // samples of processor output written into the ring, modulo its length
+    private int _blockNext;  // next hop of _block to hand out
+    private int _blockHops;  // hops of _block not handed out yet
 
     /// <summary>Delay of the output behind the input, in samples.</summary>
     public int Latency => processor.Latency + FrameLayout.HopSize - 1;
@@ -27,6 +33,16 @@ internal sealed class HopStream(IHopProcessor processor)
         const int Hop = FrameLayout.HopSize;
         for (int i = 0; i < input.Length;)
         {
+            if (_filled == 0 && _blockHops == 0 && input.Length - i >= 2 * Hop)
+            {
+                // Whole hops ahead in this call: process them together now; the loop below hands their outputs out
+                // at the points where it would have computed each, so nothing changes but the cost.
+                int hops = Math.Min(BlockHops, (input.Length - i) / Hop);
+                processor.ProcessHops(input.Slice(i, hops * Hop), _block.AsSpan(0, hops * Hop));
+                _blockNext = 0;
+                _blockHops = hops;
+            }
+
             int n = Math.Min(Hop - _filled, input.Length - i);
             input.Slice(i, n).CopyTo(_input.AsSpan(_filled));
             bool completes = _filled + n == Hop;
@@ -36,7 +52,18 @@ internal sealed class HopStream(IHopProcessor processor)
             _filled += n;
             if (completes)
             {
-                processor.ProcessHop(_input, _output.AsSpan(_written, Hop));
+                Span<float> hop = _output.AsSpan(_written, Hop);
+                if (_blockHops > 0)
+                {
+                    _block.AsSpan(_blockNext * Hop, Hop).CopyTo(hop);
+                    _blockNext++;
+                    _blockHops--;
+                }
+                else
+                {
+                    processor.ProcessHop(_input, hop);
+                }
+
                 output[i + n - 1] = _output[_written];
                 _written = (_written + Hop) % _output.Length;
                 _filled = 0;
@@ -53,5 +80,7 @@ internal sealed class HopStream(IHopProcessor processor)
         Array.Clear(_output);
         _filled = 0;
         _written = 0;
+        _blockNext = 0;
+        _blockHops = 0;
     }
 }

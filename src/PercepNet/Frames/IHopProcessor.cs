@@ -8,5 +8,17 @@ internal interface IHopProcessor
 
     void ProcessHop(ReadOnlySpan<float> input, Span<float> output);
 
+    /// <summary>
+    /// Consecutive whole hops at once: the same outputs and state as <see cref="ProcessHop"/> on each in turn (a
+    /// processor that can share work across hops overrides it).
+    /// </summary>
+    void ProcessHops(ReadOnlySpan<float> input, Span<float> output)
+    {
+        for (int at = 0; at < input.Length; at += FrameLayout.HopSize)
+        {
+            ProcessHop(input.Slice(at, FrameLayout.HopSize), output.Slice(at, FrameLayout.HopSize));
+        }
+    }
+
     void Reset();
 }

@@ -11,6 +11,19 @@ internal interface IGainEstimator
     void Reset();
 
     /// <summary>
+    /// <see cref="Estimate"/> for consecutive frames: frame k's 70 features at k·70, its gains and strengths at k·34;
+    /// the same results as estimating them one by one (estimators that can share work across frames override it).
+    /// </summary>
+    void EstimateBlock(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
+    {
+        const int In = ModelShape.Inputs, Out = ModelShape.Outputs;
+        for (int k = 0; k < features.Length / In; k++)
+        {
+            Estimate(features.Slice(k * In, In), gains.Slice(k * Out, Out), strengths.Slice(k * Out, Out));
+        }
+    }
+
+    /// <summary>
     /// Told when <paramref name="hops"/> frames of settled silence were skipped (not given to <see cref="Estimate"/>):
     /// moves the recurrent state to where computing them would have taken it. Stateless estimators do nothing.
     /// </summary>

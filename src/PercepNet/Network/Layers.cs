@@ -153,17 +153,38 @@ internal static class ElementWise
     }
 }
 
-/// <summary>A dense layer's per-stream output buffer.</summary>
-internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels)
+/// <summary>A dense layer's per-stream output buffers: one frame's, and a block's.</summary>
+internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels, int blockFrames = 1)
 {
+    /// <summary>The output of the last frame computed.</summary>
     public float[] Output { get; } = new float[weights.Outputs];
+
+    /// <summary>The outputs of the last <see cref="StepBlock"/>, frame k at k·outputs.</summary>
+    public float[] Block { get; } = new float[blockFrames * weights.Outputs];
 
     public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
         weights.Matrix.Multiply(input, Output, scratch, kernels);
-        ElementWise.Add(Output, weights.Bias);
+        Finish(Output);
+    }
 
-        ActivationFunctions.Apply(weights.Activation, Output);
+    /// <summary><see cref="Step"/> for <paramref name="count"/> frames, frame k's input at k·<paramref name="inputStride"/>.</summary>
+    public void StepBlock(ReadOnlySpan<float> input, int inputStride, int count, Span<byte> scratch)
+    {
+        int n = Output.Length;
+        weights.Matrix.MultiplyBlock(input, inputStride, count, Block, scratch, kernels);
+        for (int k = 0; k < count; k++)
+        {
+            Finish(Block.AsSpan(k * n, n));
+        }
+
+        Block.AsSpan((count - 1) * n, n).CopyTo(Output);
+    }
+
+    private void Finish(Span<float> output)
+    {
+        ElementWise.Add(output, weights.Bias);
+        ActivationFunctions.Apply(weights.Activation, output);
     }
 }
 
@@ -171,10 +192,11 @@ internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels)
 internal sealed class ConvLayer
 {
     private readonly DenseLayer _dense;
-    private readonly float[] _window; // kernel × inputs, oldest first
+    private readonly float[] _window;   // kernel × inputs, oldest first
+    private readonly float[] _sequence; // the kept inputs, then a block's: frame k's window starts at k·inputs
     private readonly int _inputs;
 
-    public ConvLayer(DenseWeights weights, int inputs, MatrixKernels kernels)
+    public ConvLayer(DenseWeights weights, int inputs, MatrixKernels kernels, int blockFrames = 1)
     {
         if (weights.Inputs % inputs != 0)
         {
@@ -182,17 +204,31 @@ internal sealed class ConvLayer
         }
 
         _inputs = inputs;
-        _dense = new DenseLayer(weights, kernels);
+        _dense = new DenseLayer(weights, kernels, blockFrames);
         _window = new float[weights.Inputs];
+        _sequence = new float[weights.Inputs - inputs + (blockFrames * inputs)];
     }
 
     public float[] Output => _dense.Output;
+
+    /// <summary>The outputs of the last <see cref="StepBlock"/>, frame k at k·outputs.</summary>
+    public float[] Block => _dense.Block;
 
     public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
         Array.Copy(_window, _inputs, _window, 0, _window.Length - _inputs);
         input.CopyTo(_window.AsSpan(_window.Length - _inputs));
         _dense.Step(_window, scratch);
+    }
+
+    /// <summary><see cref="Step"/> for <paramref name="count"/> frames, frame k's input at k·inputs.</summary>
+    public void StepBlock(ReadOnlySpan<float> input, int count, Span<byte> scratch)
+    {
+        int kept = _window.Length - _inputs;
+        _window.AsSpan(_inputs).CopyTo(_sequence);
+        input[..(count * _inputs)].CopyTo(_sequence.AsSpan(kept));
+        _dense.StepBlock(_sequence, _inputs, count, scratch);
+        _sequence.AsSpan((count - 1) * _inputs, _window.Length).CopyTo(_window); // the last frame's window
     }
 
     public void Reset()
@@ -203,23 +239,48 @@ internal sealed class ConvLayer
 }
 
 /// <summary>A GRU layer with its hidden state: h' = (1 − z)⊙n + z⊙h (PyTorch's equations).</summary>
-internal sealed class GruLayer(GruWeights weights, MatrixKernels kernels)
+internal sealed class GruLayer(GruWeights weights, MatrixKernels kernels, int blockFrames = 1)
 {
     private readonly float[] _gatesInput = new float[3 * weights.Hidden];
+    private readonly float[] _gatesInputBlock = new float[blockFrames * 3 * weights.Hidden];
     private readonly float[] _gatesRecurrent = new float[3 * weights.Hidden];
 
     /// <summary>The hidden state after the last step.</summary>
     public float[] State { get; } = new float[weights.Hidden];
 
+    /// <summary>The states after each frame of the last <see cref="StepBlock"/>, frame k at k·hidden.</summary>
+    public float[] Block { get; } = new float[blockFrames * weights.Hidden];
+
     public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
     {
-        int h = weights.Hidden;
         weights.Input.Multiply(input, _gatesInput, scratch, kernels);
+        Advance(_gatesInput, scratch);
+    }
+
+    /// <summary>
+    /// <see cref="Step"/> for <paramref name="count"/> frames, frame k's input at k·<paramref name="inputStride"/>: the
+    /// input products of the whole block at once, then the recurrence frame by frame.
+    /// </summary>
+    public void StepBlock(ReadOnlySpan<float> input, int inputStride, int count, Span<byte> scratch)
+    {
+        int h = weights.Hidden;
+        weights.Input.MultiplyBlock(input, inputStride, count, _gatesInputBlock, scratch, kernels);
+        for (int k = 0; k < count; k++)
+        {
+            Advance(_gatesInputBlock.AsSpan(k * 3 * h, 3 * h), scratch);
+            State.CopyTo(Block, k * h);
+        }
+    }
+
+    /// <summary>One step of the recurrence, given the input's products with the gates' weights (overwritten).</summary>
+    private void Advance(Span<float> gatesInput, Span<byte> scratch)
+    {
+        int h = weights.Hidden;
         weights.Recurrent.Multiply(State, _gatesRecurrent, scratch, kernels);
-        Span<float> rz = _gatesInput.AsSpan(0, 2 * h);
+        Span<float> rz = gatesInput[..(2 * h)];
         ElementWise.AddSum(rz, weights.InputBias.AsSpan(0, 2 * h), _gatesRecurrent.AsSpan(0, 2 * h), weights.RecurrentBias.AsSpan(0, 2 * h));
         Activations.Sigmoid(rz);
-        Span<float> n = _gatesInput.AsSpan(2 * h, h);
+        Span<float> n = gatesInput.Slice(2 * h, h);
         ElementWise.AddGated(n, weights.InputBias.AsSpan(2 * h), rz[..h], _gatesRecurrent.AsSpan(2 * h), weights.RecurrentBias.AsSpan(2 * h));
         Activations.Tanh(n);
         ElementWise.Interpolate(State, n, rz[h..]);

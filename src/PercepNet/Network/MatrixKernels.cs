@@ -22,6 +22,20 @@ internal abstract class MatrixKernels
     /// </summary>
     public abstract void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y);
 
+    /// <summary>
+    /// <see cref="Int8"/> for <paramref name="count"/> activation vectors at once (<paramref name="u"/>: vector k at
+    /// k·<paramref name="stride"/>; <paramref name="y"/>: its rows at k·rows): the same sums, so the same results. Here
+    /// one vector at a time; a kernel that reads each weight once for all the vectors overrides it.
+    /// </summary>
+    public virtual void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    {
+        int rows = rowSums.Length;
+        for (int k = 0; k < count; k++)
+        {
+            Int8(u.Slice(k * stride, stride), weights, rowSums, stride, offset, scale, y.Slice(k * rows, rows));
+        }
+    }
+
     /// <summary>Σ a(i)·b(i).</summary>
     public abstract float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b);
 
@@ -157,6 +171,9 @@ internal sealed class Avx2Kernels : MatrixKernels
     public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
         Int8Kernel256.Multiply<MultiplyAddAdjacent>(u, weights, rowSums, stride, offset, scale, y);
 
+    public override void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
+        Int8Kernel256.MultiplyBlock<MultiplyAddAdjacent>(u, count, weights, rowSums, stride, offset, scale, y);
+
     public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
 }
 
@@ -169,6 +186,9 @@ internal sealed class AvxVnniKernels : MatrixKernels
 
     public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
         Int8Kernel256.Multiply<VnniDotProduct>(u, weights, rowSums, stride, offset, scale, y);
+
+    public override void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
+        Int8Kernel256.MultiplyBlock<VnniDotProduct>(u, count, weights, rowSums, stride, offset, scale, y);
 
     public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
 }
@@ -237,6 +257,81 @@ internal static class Int8Kernel256
             }
 
             y[r] = (Vector256.Sum(a) - (offset * rowSums[r])) * scale;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Multiply{TStep}"/> for <paramref name="count"/> vectors: tiles of two rows by four vectors, so each
+    /// weight is loaded from memory once per block rather than once per vector (the weights stream from the outer
+    /// caches, the vectors stay in the first).
+    /// </summary>
+    public static void MultiplyBlock<TStep>(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+        where TStep : struct, IByteDotStep256
+    {
+        ref byte ru = ref MemoryMarshal.GetReference(u);
+        ref sbyte rw = ref MemoryMarshal.GetReference(weights);
+        nuint st = (nuint)stride;
+        int rows = rowSums.Length;
+        int r = 0;
+        for (; r <= rows - 2; r += 2)
+        {
+            nuint w0 = (nuint)r * st, w1 = w0 + st;
+            int k = 0;
+            for (; k <= count - 4; k += 4)
+            {
+                Vector256<int> a00 = Vector256<int>.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+                nuint x0 = (nuint)k * st;
+                for (nuint c = 0; c < st; c += 32)
+                {
+                    Vector256<sbyte> v0 = Vector256.LoadUnsafe(ref rw, w0 + c), v1 = Vector256.LoadUnsafe(ref rw, w1 + c);
+                    Vector256<byte> u0 = Vector256.LoadUnsafe(ref ru, x0 + c);
+                    a00 = TStep.Accumulate(a00, u0, v0);
+                    a10 = TStep.Accumulate(a10, u0, v1);
+                    Vector256<byte> u1 = Vector256.LoadUnsafe(ref ru, x0 + st + c);
+                    a01 = TStep.Accumulate(a01, u1, v0);
+                    a11 = TStep.Accumulate(a11, u1, v1);
+                    Vector256<byte> u2 = Vector256.LoadUnsafe(ref ru, x0 + (2 * st) + c);
+                    a02 = TStep.Accumulate(a02, u2, v0);
+                    a12 = TStep.Accumulate(a12, u2, v1);
+                    Vector256<byte> u3 = Vector256.LoadUnsafe(ref ru, x0 + (3 * st) + c);
+                    a03 = TStep.Accumulate(a03, u3, v0);
+                    a13 = TStep.Accumulate(a13, u3, v1);
+                }
+
+                int s0 = offset * rowSums[r], s1 = offset * rowSums[r + 1];
+                int y0 = (k * rows) + r;
+                y[y0] = (Vector256.Sum(a00) - s0) * scale;
+                y[y0 + 1] = (Vector256.Sum(a10) - s1) * scale;
+                y[y0 + rows] = (Vector256.Sum(a01) - s0) * scale;
+                y[y0 + rows + 1] = (Vector256.Sum(a11) - s1) * scale;
+                y[y0 + (2 * rows)] = (Vector256.Sum(a02) - s0) * scale;
+                y[y0 + (2 * rows) + 1] = (Vector256.Sum(a12) - s1) * scale;
+                y[y0 + (3 * rows)] = (Vector256.Sum(a03) - s0) * scale;
+                y[y0 + (3 * rows) + 1] = (Vector256.Sum(a13) - s1) * scale;
+            }
+
+            for (; k < count; k++)
+            {
+                Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                nuint x = (nuint)k * st;
+                for (nuint c = 0; c < st; c += 32)
+                {
+                    Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, x + c);
+                    a0 = TStep.Accumulate(a0, xv, Vector256.LoadUnsafe(ref rw, w0 + c));
+                    a1 = TStep.Accumulate(a1, xv, Vector256.LoadUnsafe(ref rw, w1 + c));
+                }
+
+                y[(k * rows) + r] = (Vector256.Sum(a0) - (offset * rowSums[r])) * scale;
+                y[(k * rows) + r + 1] = (Vector256.Sum(a1) - (offset * rowSums[r + 1])) * scale;
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                Multiply<TStep>(u.Slice(k * stride, stride), weights.Slice(r * stride, stride), rowSums.Slice(r, 1), stride, offset, scale, y.Slice((k * rows) + r, 1));
+            }
         }
     }
 }

@@ -35,23 +35,30 @@ internal sealed class PercepNetNetwork : IGainEstimator
         _model = model;
         Path = kernels.Path;
         ModelShape s = model.Shape;
-        _input = new DenseLayer(model.Input, kernels);
-        _conv1 = new ConvLayer(model.Conv1, s.DenseWidth, kernels);
-        _conv2 = new ConvLayer(model.Conv2, s.Conv1Width, kernels);
-        _gru1 = new GruLayer(model.Gru1, kernels);
-        _gru2 = new GruLayer(model.Gru2, kernels);
-        _gru3 = new GruLayer(model.Gru3, kernels);
-        _gainGru = new GruLayer(model.GainGru, kernels);
-        _gainOutput = new DenseLayer(model.GainOutput, kernels);
-        _strengthGru = new GruLayer(model.StrengthGru, kernels);
-        _strengthOutput = new DenseLayer(model.StrengthOutput, kernels);
-        _gainInput = new float[s.GainDenseInputs];
-        _strengthInput = new float[s.StrengthGruInputs];
-        _scratch = new byte[model.ScratchBytes];
+        const int B = BlockFrames;
+        _input = new DenseLayer(model.Input, kernels, B);
+        _conv1 = new ConvLayer(model.Conv1, s.DenseWidth, kernels, B);
+        _conv2 = new ConvLayer(model.Conv2, s.Conv1Width, kernels, B);
+        _gru1 = new GruLayer(model.Gru1, kernels, B);
+        _gru2 = new GruLayer(model.Gru2, kernels, B);
+        _gru3 = new GruLayer(model.Gru3, kernels, B);
+        _gainGru = new GruLayer(model.GainGru, kernels, B);
+        _gainOutput = new DenseLayer(model.GainOutput, kernels, B);
+        _strengthGru = new GruLayer(model.StrengthGru, kernels, B);
+        _strengthOutput = new DenseLayer(model.StrengthOutput, kernels, B);
+        _gainInput = new float[B * s.GainDenseInputs];
+        _strengthInput = new float[B * s.StrengthGruInputs];
+        _scratch = new byte[B * model.ScratchBytes];
         _recurrent = [_gru1, _gru2, _gru3, _gainGru, _strengthGru];
     }
 
     private readonly GruLayer[] _recurrent;
+
+    /// <summary>
+    /// Most frames <see cref="EstimateBlock"/> runs through each layer at once: each weight is then read from memory
+    /// once per this many frames (longer blocks are taken in parts). ~100 KB of buffers per stream at the medium size.
+    /// </summary>
+    public const int BlockFrames = 8;
 
     public KernelPath Path { get; }
 
@@ -68,25 +75,68 @@ internal sealed class PercepNetNetwork : IGainEstimator
         _gru2.Step(_gru1.State, scratch);
         _gru3.Step(_gru2.State, scratch);
         _gainGru.Step(_gru3.State, scratch);
-
-        // Gain branch input: concat(conv2, GRU1, GRU2, GRU3, gain GRU).
-        Span<float> g = _gainInput;
-        conv.CopyTo(g);
-        g = g[conv.Length..];
-        _gru1.State.CopyTo(g);
-        g = g[_gru1.State.Length..];
-        _gru2.State.CopyTo(g);
-        g = g[_gru2.State.Length..];
-        _gru3.State.CopyTo(g);
-        g = g[_gru3.State.Length..];
-        _gainGru.State.CopyTo(g);
-        _gainOutput.Step(_gainInput, scratch);
-        conv.CopyTo(_strengthInput, 0);
-        _gru3.State.CopyTo(_strengthInput, conv.Length);
-        _strengthGru.Step(_strengthInput, scratch);
+        Concatenate(0, conv, _gru1.State, _gru2.State, _gru3.State, _gainGru.State);
+        _gainOutput.Step(_gainInput.AsSpan(0, Shape.GainDenseInputs), scratch);
+        _strengthGru.Step(_strengthInput.AsSpan(0, Shape.StrengthGruInputs), scratch);
         _strengthOutput.Step(_strengthGru.State, scratch);
         _gainOutput.Output.CopyTo(gains);
         _strengthOutput.Output.CopyTo(strengths);
+    }
+
+    /// <summary>
+    /// <see cref="Estimate"/> for consecutive frames (frame k's features at k·70, its gains and strengths at k·34),
+    /// layer by layer over up to <see cref="BlockFrames"/> frames at a time: bit for bit the results and the state of
+    /// estimating them one by one, at a fraction of the memory traffic.
+    /// </summary>
+    public void EstimateBlock(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
+    {
+        const int In = ModelShape.Inputs, Out = ModelShape.Outputs;
+        int frames = features.Length / In;
+        for (int start = 0; start < frames; start += BlockFrames)
+        {
+            int n = Math.Min(BlockFrames, frames - start);
+            Span<byte> scratch = _scratch;
+            _input.StepBlock(features.Slice(start * In, n * In), In, n, scratch);
+            _conv1.StepBlock(_input.Block, n, scratch);
+            _conv2.StepBlock(_conv1.Block, n, scratch);
+            ModelShape s = Shape;
+            _gru1.StepBlock(_conv2.Block, s.Conv2Width, n, scratch);
+            _gru2.StepBlock(_gru1.Block, s.GruWidth, n, scratch);
+            _gru3.StepBlock(_gru2.Block, s.GruWidth, n, scratch);
+            _gainGru.StepBlock(_gru3.Block, s.GruWidth, n, scratch);
+            for (int k = 0; k < n; k++)
+            {
+                Concatenate(k, Frame(_conv2.Block, k, s.Conv2Width), Frame(_gru1.Block, k, s.GruWidth), Frame(_gru2.Block, k, s.GruWidth),
+                    Frame(_gru3.Block, k, s.GruWidth), Frame(_gainGru.Block, k, s.GainGruWidth));
+            }
+
+            _gainOutput.StepBlock(_gainInput, s.GainDenseInputs, n, scratch);
+            _strengthGru.StepBlock(_strengthInput, s.StrengthGruInputs, n, scratch);
+            _strengthOutput.StepBlock(_strengthGru.Block, s.StrengthGruWidth, n, scratch);
+            _gainOutput.Block.AsSpan(0, n * Out).CopyTo(gains.Slice(start * Out));
+            _strengthOutput.Block.AsSpan(0, n * Out).CopyTo(strengths.Slice(start * Out));
+        }
+    }
+
+    private static ReadOnlySpan<float> Frame(float[] block, int k, int width) => block.AsSpan(k * width, width);
+
+    /// <summary>
+    /// Frame <paramref name="k"/>'s inputs of the two branches: concat(conv2, GRU1, GRU2, GRU3, gain GRU) for the gain
+    /// layer, concat(conv2, GRU3) for the strength GRU.
+    /// </summary>
+    private void Concatenate(int k, ReadOnlySpan<float> conv, ReadOnlySpan<float> gru1, ReadOnlySpan<float> gru2, ReadOnlySpan<float> gru3,
+        ReadOnlySpan<float> gainGru)
+    {
+        Span<float> g = _gainInput.AsSpan(k * Shape.GainDenseInputs, Shape.GainDenseInputs);
+        conv.CopyTo(g);
+        gru1.CopyTo(g[conv.Length..]);
+        gru2.CopyTo(g[(conv.Length + gru1.Length)..]);
+        gru3.CopyTo(g[(conv.Length + gru1.Length + gru2.Length)..]);
+        gainGru.CopyTo(g[(conv.Length + gru1.Length + gru2.Length + gru3.Length)..]);
+
+        Span<float> t = _strengthInput.AsSpan(k * Shape.StrengthGruInputs, Shape.StrengthGruInputs);
+        conv.CopyTo(t);
+        gru3.CopyTo(t[conv.Length..]);
     }
 
     /// <summary>Total length of the recurrent state (all GRU layers).</summary>

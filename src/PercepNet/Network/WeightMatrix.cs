@@ -26,6 +26,20 @@ internal abstract class WeightMatrix
     /// <summary>y = W·x; <paramref name="x"/> has <see cref="Columns"/> values, <paramref name="y"/> has <see cref="Rows"/>.</summary>
     public abstract void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels);
 
+    /// <summary>
+    /// <see cref="Multiply"/> for <paramref name="count"/> vectors: vector k at k·<paramref name="xStride"/> in
+    /// <paramref name="x"/> (vectors may overlap, as a convolution's windows do), its result at k·<see cref="Rows"/> in
+    /// <paramref name="y"/>; <paramref name="scratch"/> holds <paramref name="count"/>·<see cref="ScratchBytes"/>.
+    /// The same results as one vector at a time.
+    /// </summary>
+    public virtual void MultiplyBlock(ReadOnlySpan<float> x, int xStride, int count, Span<float> y, Span<byte> scratch, MatrixKernels kernels)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            Multiply(x.Slice(k * xStride, Columns), y.Slice(k * Rows, Rows), scratch, kernels);
+        }
+    }
+
     /// <summary>The weights as float (dequantised where stored as int8), row-major.</summary>
     public abstract float[] ToFloat();
 
@@ -122,6 +136,19 @@ internal sealed class Int8WeightMatrix : WeightMatrix
         }
 
         return (byte)(ActivationOffset + (int)MathF.Round(ActivationScale * Math.Clamp(x, -1f, 1f)));
+    }
+
+    public override void MultiplyBlock(ReadOnlySpan<float> x, int xStride, int count, Span<float> y, Span<byte> scratch, MatrixKernels kernels)
+    {
+        Span<byte> u = scratch[..(count * _stride)];
+        for (int k = 0; k < count; k++)
+        {
+            Span<byte> codes = u.Slice(k * _stride, _stride);
+            QuantiseActivations(x.Slice(k * xStride, Columns), codes);
+            codes[Columns..].Clear();
+        }
+
+        kernels.Int8Block(u, count, _weights, _rowSums, _stride, ActivationOffset, 1f / (ActivationScale * WeightScale), y[..(count * Rows)]);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using PercepNet.Frames;
 using PercepNet.Network;
 using PercepNet.Streams;
 
@@ -23,8 +24,11 @@ public sealed class StreamDenoiser
     /// <summary>The most channels taken.</summary>
     public const int MaxChannels = 64;
 
-    /// <summary>Frames handled per step inside a call (at the stream's rate).</summary>
-    private const int Chunk = 480;
+    /// <summary>
+    /// Frames handled per step inside a call (at the stream's rate): at 48 kHz as many as the denoiser takes through
+    /// its network at once, so that long calls (whole files) get the blocked network's lower cost.
+    /// </summary>
+    private const int Chunk = HopStream.BlockHops * FrameLayout.HopSize;
 
     private readonly ChannelStream[] _channels;
     private readonly float[] _planar; // Chunk samples per channel

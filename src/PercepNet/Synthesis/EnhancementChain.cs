@@ -30,6 +30,16 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
     private readonly float[] _postfiltered = new float[ErbBands.Count];
     private readonly ComplexF[] _enhanced = new ComplexF[FrameLayout.BinCount];
 
+    // What ProcessHops keeps of each hop of a block between its analysis and its finishing.
+    private readonly float[] _blockFeatures = new float[HopStream.BlockHops * FeatureExtractor.Count];
+    private readonly float[] _blockGains = new float[HopStream.BlockHops * ErbBands.Count];
+    private readonly float[] _blockStrengths = new float[HopStream.BlockHops * ErbBands.Count];
+    private readonly ComplexF[][] _blockSpectra = Blocks<ComplexF>(FrameLayout.BinCount);
+    private readonly ComplexF[][] _blockCombSpectra = Blocks<ComplexF>(FrameLayout.BinCount);
+    private readonly float[][] _blockEnergies = Blocks<float>(ErbBands.Count);
+
+    private static T[][] Blocks<T>(int length) => [.. Enumerable.Range(0, HopStream.BlockHops).Select(_ => new T[length])];
+
     /// <summary>Silent hops computed before the chain starts skipping them (0.5 s).</summary>
     public const int SettleHops = 50;
 
@@ -81,6 +91,74 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
 
     public void ProcessHop(ReadOnlySpan<float> input, Span<float> output)
     {
+        if (SkipsAsSilence(input, output))
+        {
+            return;
+        }
+
+        Analyse(input);
+        estimator.Estimate(_features, _gains, _strengths);
+        Finish(_analyzer.Spectrum, _analyzer.CombSpectrum, _analyzer.BandEnergies, _gains, _strengths, output);
+    }
+
+    /// <summary>
+    /// Consecutive whole hops: each analysed in turn, the estimator run over up to <see cref="HopStream.BlockHops"/>
+    /// of them at once, then each finished in turn (a hop skipped as silence ends a block first). The outputs and
+    /// every state are those of <see cref="ProcessHop"/> on each hop in turn.
+    /// </summary>
+    public void ProcessHops(ReadOnlySpan<float> input, Span<float> output)
+    {
+        const int Hop = FrameLayout.HopSize;
+        int first = 0, pending = 0;
+        for (int h = 0; h < input.Length / Hop; h++)
+        {
+            ReadOnlySpan<float> hop = input.Slice(h * Hop, Hop);
+            if (pending > 0 && _silentHops >= SettleHops && VectorMath.PeakAtMost(hop, SilencePeak))
+            {
+                FinishBlock(pending, output.Slice(first * Hop, pending * Hop));
+                pending = 0;
+            }
+
+            if (SkipsAsSilence(hop, output.Slice(h * Hop, Hop)))
+            {
+                continue;
+            }
+
+            first = pending == 0 ? h : first;
+            Analyse(hop);
+            _features.CopyTo(_blockFeatures.AsSpan(pending * FeatureExtractor.Count));
+            _analyzer.Spectrum.CopyTo(_blockSpectra[pending]);
+            _analyzer.CombSpectrum.CopyTo(_blockCombSpectra[pending]);
+            _analyzer.BandEnergies.CopyTo(_blockEnergies[pending]);
+            if (++pending == HopStream.BlockHops)
+            {
+                FinishBlock(pending, output.Slice(first * Hop, pending * Hop));
+                pending = 0;
+            }
+        }
+
+        if (pending > 0)
+        {
+            FinishBlock(pending, output.Slice(first * Hop, pending * Hop));
+        }
+    }
+
+    private void FinishBlock(int hops, Span<float> output)
+    {
+        const int Bands = ErbBands.Count;
+        estimator.EstimateBlock(_blockFeatures.AsSpan(0, hops * FeatureExtractor.Count), _blockGains.AsSpan(0, hops * Bands),
+            _blockStrengths.AsSpan(0, hops * Bands));
+        for (int k = 0; k < hops; k++)
+        {
+            _blockGains.AsSpan(k * Bands, Bands).CopyTo(_gains);
+            Finish(_blockSpectra[k], _blockCombSpectra[k], _blockEnergies[k], _gains, _blockStrengths.AsSpan(k * Bands, Bands),
+                output.Slice(k * FrameLayout.HopSize, FrameLayout.HopSize));
+        }
+    }
+
+    /// <summary>The silence skip (see the class remarks): true when the hop was skipped and its output written.</summary>
+    private bool SkipsAsSilence(ReadOnlySpan<float> input, Span<float> output)
+    {
         if (VectorMath.PeakAtMost(input, SilencePeak))
         {
             if (_silentHops >= SettleHops)
@@ -91,7 +169,7 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
                 SkippedHops++;
                 _skippedRun++;
                 _skippedDigital = _skippedDigital && VectorMath.PeakAtMost(input, 0f);
-                return;
+                return true;
             }
 
             _silentHops++;
@@ -101,6 +179,12 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
             _silentHops = 0;
         }
 
+        return false;
+    }
+
+    /// <summary>Analysis and features of a computed hop (first telling the estimator of any silence skipped before it).</summary>
+    private void Analyse(ReadOnlySpan<float> input)
+    {
         if (_skippedRun > 0)
         {
             // Only digital silence has the settled features the model's silence state was computed from; a held
@@ -116,18 +200,23 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
 
         _analyzer.Push(input);
         FeatureExtractor.Extract(_analyzer, _features);
-        estimator.Estimate(_features, _gains, _strengths);
-        SpeechActivity = ActivityOf(_gains, _analyzer.BandEnergies);
-        Span<float> gains = _gains;
+    }
+
+    /// <summary>From the estimator's gains (overwritten) and strengths to the output hop: postfilter, floor, mixing, synthesis, gate.</summary>
+    private void Finish(ReadOnlySpan<ComplexF> spectrum, ReadOnlySpan<ComplexF> combSpectrum, ReadOnlySpan<float> energies,
+        Span<float> estimated, ReadOnlySpan<float> strengths, Span<float> output)
+    {
+        SpeechActivity = ActivityOf(estimated, energies);
+        Span<float> gains = estimated;
         float strength = PostfilterStrength;
         if (strength > 0)
         {
-            EnvelopePostfilter.Apply(_gains, _analyzer.BandEnergies, _postfiltered, PostfilterBeta);
+            EnvelopePostfilter.Apply(estimated, energies, _postfiltered, PostfilterBeta);
             if (strength < 1)
             {
                 for (int b = 0; b < _postfiltered.Length; b++)
                 {
-                    _postfiltered[b] = _gains[b] + (strength * (_postfiltered[b] - _gains[b]));
+                    _postfiltered[b] = estimated[b] + (strength * (_postfiltered[b] - estimated[b]));
                 }
             }
 
@@ -139,7 +228,7 @@ internal sealed class EnhancementChain(IGainEstimator estimator) : IHopProcessor
             gains[b] = float.IsFinite(gains[b]) ? MathF.Max(gains[b], GainFloor) : GainFloor;
         }
 
-        _shaper.Shape(_analyzer.Spectrum, _analyzer.CombSpectrum, _analyzer.BandEnergies, gains, _strengths, _enhanced);
+        _shaper.Shape(spectrum, combSpectrum, energies, gains, strengths, _enhanced);
         _synthesizer.Synthesize(_enhanced, output);
         _gate.Apply(SpeechActivity, output);
     }

@@ -138,6 +138,81 @@ public class NetworkTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void BlocksGiveTheFrameByFrameResultsExactly(string kernel)
+    {
+        // Blocks of 1 to 2·BlockFrames + 3 frames (parts, tiles of four and their remainders), interleaved with single
+        // frames, through int8 and float weights: the outputs, and the state carried on, as frame by frame.
+        ModelParameters parameters = RandomModel.Create(ModelShape.Medium, seed: 13);
+        float[][] features = RandomFeatures(120, 14);
+        foreach (Quantisation quantisation in new[] { Quantisation.Int8, Quantisation.Float32 })
+        {
+            var model = new CompiledModel(parameters, quantisation);
+            (float[][] gains, float[][] strengths) = Run(new PercepNetNetwork(model, Kernels()[kernel]), features);
+            var blocked = new PercepNetNetwork(model, Kernels()[kernel]);
+            int t = 0;
+            for (int length = 1; t < features.Length; length = (length % ((2 * PercepNetNetwork.BlockFrames) + 3)) + 1)
+            {
+                int n = Math.Min(length, features.Length - t);
+                float[] f = [.. features.Skip(t).Take(n).SelectMany(x => x)];
+                var g = new float[n * 34];
+                var s = new float[n * 34];
+                if (n == 1 && t % 2 == 0)
+                {
+                    blocked.Estimate(f, g, s);
+                }
+                else
+                {
+                    blocked.EstimateBlock(f, g, s);
+                }
+
+                for (int k = 0; k < n; k++)
+                {
+                    Assert.Equal(gains[t + k], g.AsSpan(k * 34, 34).ToArray());
+                    Assert.Equal(strengths[t + k], s.AsSpan(k * 34, 34).ToArray());
+                }
+
+                t += n;
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void BlockKernelGivesTheOneVectorSums(string kernel)
+    {
+        // An odd number of rows and 1..9 vectors: every tile and remainder of a blocked kernel.
+        const int Rows = 7, Stride = 96;
+        var random = new Random(15);
+        var weights = new sbyte[Rows * Stride];
+        var rowSums = new int[Rows];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (sbyte)random.Next(-127, 128);
+            rowSums[i / Stride] += weights[i];
+        }
+
+        MatrixKernels kernels = Kernels()[kernel];
+        for (int count = 1; count <= 9; count++)
+        {
+            var u = new byte[count * Stride];
+            for (int i = 0; i < u.Length; i++)
+            {
+                u[i] = (byte)random.Next(0, 128);
+            }
+
+            var blocked = new float[count * Rows];
+            kernels.Int8Block(u, count, weights, rowSums, Stride, 64, 0.001f, blocked);
+            for (int k = 0; k < count; k++)
+            {
+                var one = new float[Rows];
+                PortableKernels.Instance.Int8(u.AsSpan(k * Stride, Stride), weights, rowSums, Stride, 64, 0.001f, one);
+                Assert.Equal(one, blocked.AsSpan(k * Rows, Rows).ToArray());
+            }
+        }
+    }
+
     [Fact]
     public void VectorQuantisationGivesTheScalarCodes()
     {

@@ -14,6 +14,9 @@ public class NetworkBenchmarks
     private readonly float[] _features = new float[ModelShape.Inputs];
     private readonly float[] _gains = new float[ModelShape.Outputs];
     private readonly float[] _strengths = new float[ModelShape.Outputs];
+    private readonly float[] _blockFeatures = new float[PercepNetNetwork.BlockFrames * ModelShape.Inputs];
+    private readonly float[] _blockGains = new float[PercepNetNetwork.BlockFrames * ModelShape.Outputs];
+    private readonly float[] _blockStrengths = new float[PercepNetNetwork.BlockFrames * ModelShape.Outputs];
     private PercepNetNetwork _network = null!;
 
     [Params("small", "medium", "paper")]
@@ -34,10 +37,19 @@ public class NetworkBenchmarks
         {
             _features[i] = (float)random.NextDouble();
         }
+
+        for (int i = 0; i < _blockFeatures.Length; i++)
+        {
+            _blockFeatures[i] = (float)random.NextDouble();
+        }
     }
 
     [Benchmark]
     public void NetworkPerFrame() => _network.Estimate(_features, _gains, _strengths);
+
+    /// <summary>Per frame, when frames come in blocks (files, long calls): <see cref="PercepNetNetwork.EstimateBlock"/>.</summary>
+    [Benchmark(OperationsPerInvoke = PercepNetNetwork.BlockFrames)]
+    public void NetworkPerFrameInBlocks() => _network.EstimateBlock(_blockFeatures, _blockGains, _blockStrengths);
 }
 
 /// <summary>Whole-pipeline cost per 10 ms frame (DSP + network, int8 SIMD): targets ≤ 200 µs medium, ≤ 500 µs paper.</summary>
@@ -62,6 +74,7 @@ public class PipelineBenchmarks
         var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), Quantisation.Int8);
         _denoiser = new Denoiser(model);
         _blocks = new Denoiser(model);
+        _long = new Denoiser(model);
         var random = new Random(3);
         double phase = 0;
         for (int i = 0; i < _input.Length; i++)
@@ -78,13 +91,29 @@ public class PipelineBenchmarks
         _hop = (_hop + 1) % Hops;
     }
 
-    /// <summary>The same through <see cref="Denoiser.Process"/> (any block size), the path the tools and the C library take.</summary>
+    /// <summary>The same through <see cref="Denoiser.Process"/> (any block size) in 10 ms calls, as live hosts call the C library.</summary>
     [Benchmark]
     public void DenoiserBlocksPerFrame()
     {
         _blocks.Process(_input.AsSpan(_hop * 480, 480), _output);
         _hop = (_hop + 1) % Hops;
     }
+
+    /// <summary>
+    /// Per frame, through <see cref="Denoiser.Process"/> in 80 ms calls, as the tool reads files: the network runs over
+    /// blocks of frames.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = LongCallHops)]
+    public void DenoiserLongCallsPerFrame()
+    {
+        _long.Process(_input.AsSpan(_longHop * 480, LongCallHops * 480), _longOutput);
+        _longHop = (_longHop + LongCallHops) % Hops;
+    }
+
+    private const int LongCallHops = 8;
+    private readonly float[] _longOutput = new float[LongCallHops * 480];
+    private Denoiser _long = null!;
+    private int _longHop;
 }
 
 /// <summary>

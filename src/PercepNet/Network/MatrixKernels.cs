@@ -24,17 +24,39 @@ internal abstract class MatrixKernels
 
     /// <summary>
     /// <see cref="Int8"/> for <paramref name="count"/> activation vectors at once (<paramref name="u"/>: vector k at
-    /// k·<paramref name="stride"/>; <paramref name="y"/>: its rows at k·rows): the same sums, so the same results. Here
-    /// one vector at a time; a kernel that reads each weight once for all the vectors overrides it.
+    /// k·<paramref name="stride"/>; <paramref name="y"/>: its rows at k·rows): the same sums, so the same results.
+    /// Kernels with <see cref="Int8Tiles"/> take tiles of two rows by four vectors, each weight loaded once per tile
+    /// (so once per block from memory); the rest goes one vector at a time.
     /// </summary>
-    public virtual void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    public void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
     {
         int rows = rowSums.Length;
+        int tiledVectors = HasTiles ? count / 4 * 4 : 0;
+        int tiledRows = tiledVectors > 0 ? rows / 2 * 2 : 0;
+        if (tiledRows > 0)
+        {
+            Int8Tiles(u, tiledVectors, weights, rowSums[..tiledRows], stride, offset, scale, y, rows);
+        }
+
         for (int k = 0; k < count; k++)
         {
-            Int8(u.Slice(k * stride, stride), weights, rowSums, stride, offset, scale, y.Slice(k * rows, rows));
+            int from = k < tiledVectors ? tiledRows : 0; // rows the tiles did not compute for this vector
+            if (from < rows)
+            {
+                Int8(u.Slice(k * stride, stride), weights[(from * stride)..], rowSums[from..], stride, offset, scale, y.Slice((k * rows) + from, rows - from));
+            }
         }
     }
+
+    /// <summary>Whether this kernel has <see cref="Int8Tiles"/>.</summary>
+    protected virtual bool HasTiles => false;
+
+    /// <summary>
+    /// <see cref="Int8Block"/> for <paramref name="count"/> (a multiple of 4) vectors and an even number of rows, by tiles
+    /// of two rows by four vectors; vector k's row r goes to y(k·<paramref name="yStride"/> + r).
+    /// </summary>
+    protected virtual void Int8Tiles(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
+        Span<float> y, int yStride) => throw new NotSupportedException();
 
     /// <summary>Σ a(i)·b(i).</summary>
     public abstract float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b);
@@ -128,6 +150,43 @@ internal sealed class Vector128Kernels(bool crossPlatformOnly = false) : MatrixK
         }
     }
 
+    protected override bool HasTiles => true;
+
+    protected override void Int8Tiles(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
+        Span<float> y, int yStride)
+    {
+        ref byte ru = ref MemoryMarshal.GetReference(u);
+        ref sbyte rw = ref MemoryMarshal.GetReference(weights);
+        nuint st = (nuint)stride;
+        for (int r = 0; r < rowSums.Length; r += 2)
+        {
+            nuint w0 = (nuint)r * st, w1 = w0 + st;
+            int s0 = offset * rowSums[r], s1 = offset * rowSums[r + 1];
+            for (int k = 0; k < count; k += 4)
+            {
+                Vector128<int> a00 = Vector128<int>.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+                nuint x0 = (nuint)k * st;
+                for (nuint c = 0; c < st; c += 16)
+                {
+                    Vector128<sbyte> v0 = Vector128.LoadUnsafe(ref rw, w0 + c), v1 = Vector128.LoadUnsafe(ref rw, w1 + c);
+                    Vector128<byte> u0 = Vector128.LoadUnsafe(ref ru, x0 + c), u1 = Vector128.LoadUnsafe(ref ru, x0 + st + c);
+                    Vector128<byte> u2 = Vector128.LoadUnsafe(ref ru, x0 + (2 * st) + c), u3 = Vector128.LoadUnsafe(ref ru, x0 + (3 * st) + c);
+                    (a00, a10) = (Accumulate(a00, u0, v0), Accumulate(a10, u0, v1));
+                    (a01, a11) = (Accumulate(a01, u1, v0), Accumulate(a11, u1, v1));
+                    (a02, a12) = (Accumulate(a02, u2, v0), Accumulate(a12, u2, v1));
+                    (a03, a13) = (Accumulate(a03, u3, v0), Accumulate(a13, u3, v1));
+                }
+
+                ReadOnlySpan<Vector128<int>> sums = [a00, a10, a01, a11, a02, a12, a03, a13];
+                for (int j = 0; j < 4; j++)
+                {
+                    y[((k + j) * yStride) + r] = (Vector128.Sum(sums[2 * j]) - s0) * scale;
+                    y[((k + j) * yStride) + r + 1] = (Vector128.Sum(sums[(2 * j) + 1]) - s1) * scale;
+                }
+            }
+        }
+    }
+
     public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
         Vector128.IsHardwareAccelerated ? Analysis.VectorMath.DotVector128(a, b) : Analysis.VectorMath.DotPortable(a, b);
 
@@ -171,8 +230,10 @@ internal sealed class Avx2Kernels : MatrixKernels
     public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
         Int8Kernel256.Multiply<MultiplyAddAdjacent>(u, weights, rowSums, stride, offset, scale, y);
 
-    public override void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
-        Int8Kernel256.MultiplyBlock<MultiplyAddAdjacent>(u, count, weights, rowSums, stride, offset, scale, y);
+    protected override bool HasTiles => true;
+
+    protected override void Int8Tiles(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
+        Span<float> y, int yStride) => Int8Kernel256.Tiles<MultiplyAddAdjacent>(u, count, weights, rowSums, stride, offset, scale, y, yStride);
 
     public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
 }
@@ -187,8 +248,10 @@ internal sealed class AvxVnniKernels : MatrixKernels
     public override void Int8(ReadOnlySpan<byte> u, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
         Int8Kernel256.Multiply<VnniDotProduct>(u, weights, rowSums, stride, offset, scale, y);
 
-    public override void Int8Block(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y) =>
-        Int8Kernel256.MultiplyBlock<VnniDotProduct>(u, count, weights, rowSums, stride, offset, scale, y);
+    protected override bool HasTiles => true;
+
+    protected override void Int8Tiles(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
+        Span<float> y, int yStride) => Int8Kernel256.Tiles<VnniDotProduct>(u, count, weights, rowSums, stride, offset, scale, y, yStride);
 
     public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
 }
@@ -261,23 +324,21 @@ internal static class Int8Kernel256
     }
 
     /// <summary>
-    /// <see cref="Multiply{TStep}"/> for <paramref name="count"/> vectors: tiles of two rows by four vectors, so each
-    /// weight is loaded from memory once per block rather than once per vector (the weights stream from the outer
-    /// caches, the vectors stay in the first).
+    /// <see cref="MatrixKernels.Int8Tiles"/>: tiles of two rows by four vectors, so each weight is loaded from memory once
+    /// per block rather than once per vector (the weights stream from the outer caches, the vectors stay in the first).
     /// </summary>
-    public static void MultiplyBlock<TStep>(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale, Span<float> y)
+    public static void Tiles<TStep>(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
+        Span<float> y, int yStride)
         where TStep : struct, IByteDotStep256
     {
         ref byte ru = ref MemoryMarshal.GetReference(u);
         ref sbyte rw = ref MemoryMarshal.GetReference(weights);
         nuint st = (nuint)stride;
-        int rows = rowSums.Length;
-        int r = 0;
-        for (; r <= rows - 2; r += 2)
+        for (int r = 0; r < rowSums.Length; r += 2)
         {
             nuint w0 = (nuint)r * st, w1 = w0 + st;
-            int k = 0;
-            for (; k <= count - 4; k += 4)
+            int s0 = offset * rowSums[r], s1 = offset * rowSums[r + 1];
+            for (int k = 0; k < count; k += 4)
             {
                 Vector256<int> a00 = Vector256<int>.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
                 nuint x0 = (nuint)k * st;
@@ -298,39 +359,15 @@ internal static class Int8Kernel256
                     a13 = TStep.Accumulate(a13, u3, v1);
                 }
 
-                int s0 = offset * rowSums[r], s1 = offset * rowSums[r + 1];
-                int y0 = (k * rows) + r;
+                int y0 = (k * yStride) + r;
                 y[y0] = (Vector256.Sum(a00) - s0) * scale;
                 y[y0 + 1] = (Vector256.Sum(a10) - s1) * scale;
-                y[y0 + rows] = (Vector256.Sum(a01) - s0) * scale;
-                y[y0 + rows + 1] = (Vector256.Sum(a11) - s1) * scale;
-                y[y0 + (2 * rows)] = (Vector256.Sum(a02) - s0) * scale;
-                y[y0 + (2 * rows) + 1] = (Vector256.Sum(a12) - s1) * scale;
-                y[y0 + (3 * rows)] = (Vector256.Sum(a03) - s0) * scale;
-                y[y0 + (3 * rows) + 1] = (Vector256.Sum(a13) - s1) * scale;
-            }
-
-            for (; k < count; k++)
-            {
-                Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
-                nuint x = (nuint)k * st;
-                for (nuint c = 0; c < st; c += 32)
-                {
-                    Vector256<byte> xv = Vector256.LoadUnsafe(ref ru, x + c);
-                    a0 = TStep.Accumulate(a0, xv, Vector256.LoadUnsafe(ref rw, w0 + c));
-                    a1 = TStep.Accumulate(a1, xv, Vector256.LoadUnsafe(ref rw, w1 + c));
-                }
-
-                y[(k * rows) + r] = (Vector256.Sum(a0) - (offset * rowSums[r])) * scale;
-                y[(k * rows) + r + 1] = (Vector256.Sum(a1) - (offset * rowSums[r + 1])) * scale;
-            }
-        }
-
-        for (; r < rows; r++)
-        {
-            for (int k = 0; k < count; k++)
-            {
-                Multiply<TStep>(u.Slice(k * stride, stride), weights.Slice(r * stride, stride), rowSums.Slice(r, 1), stride, offset, scale, y.Slice((k * rows) + r, 1));
+                y[y0 + yStride] = (Vector256.Sum(a01) - s0) * scale;
+                y[y0 + yStride + 1] = (Vector256.Sum(a11) - s1) * scale;
+                y[y0 + (2 * yStride)] = (Vector256.Sum(a02) - s0) * scale;
+                y[y0 + (2 * yStride) + 1] = (Vector256.Sum(a12) - s1) * scale;
+                y[y0 + (3 * yStride)] = (Vector256.Sum(a03) - s0) * scale;
+                y[y0 + (3 * yStride) + 1] = (Vector256.Sum(a13) - s1) * scale;
             }
         }
     }

@@ -31,10 +31,20 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
             Folder = _temporary;
             foreach (string project in new[] { "src/PercepNet", "src/PercepNet.Audio", "src/PercepNet.Cli" })
             {
-                ChildProcess.Run("dotnet", ["pack", Repository.PathOf(project), "-c", "Release", "-o", Folder, "-nologo", "-v", "q"])
-                    .Check($"dotnet pack {project}");
+                Pack(project);
+            }
+
+            // The tool's implementation packages, as scripts/check-packages.sh makes them.
+            Pack("src/PercepNet.Cli", "-r", "any");
+            if (NativeToolRid is string rid)
+            {
+                Pack("src/PercepNet.Cli", "-r", rid);
             }
         }
+
+        private void Pack(string project, params string[] more) =>
+            ChildProcess.Run("dotnet", ["pack", Repository.PathOf(project), "-c", "Release", "-o", Folder, "-nologo", "-v", "q", .. more])
+                .Check($"dotnet pack {project} {string.Join(' ', more)}");
 
         public string Folder { get; }
 
@@ -75,10 +85,37 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
         Assert.Equal(["NAudio.Core", "NLayer", "NVorbis", "PercepNet"], ids);
     }
 
+    /// <summary>The platform whose tool package is a NativeAOT executable, where this machine can build it.</summary>
+    private static string? NativeToolRid =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64
+            ? "linux-x64" : null;
+
     [Fact]
-    public void TheToolCarriesNeitherTorchNorOnnxRuntimeAndFitsInThirtyMegabytes()
+    public void TheToolPackagePointsToTheNativeAndTheFrameworkDependentPackages()
     {
-        string path = packages.PathOf("PercepNet.Tool");
+        using ZipArchive package = ZipFile.OpenRead(packages.PathOf("PercepNet.Tool"));
+        Assert.Empty(Dependencies(package));
+        ZipArchiveEntry settings = package.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        string[] rids = [.. XDocument.Load(settings.Open()).Descendants().Where(e => e.Name.LocalName == "RuntimeIdentifierPackage")
+            .Select(e => (string)e.Attribute("RuntimeIdentifier")!).Order(StringComparer.Ordinal)];
+        Assert.Equal(["any", "linux-x64"], rids);
+        Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void TheNativeToolIsOneExecutableOfAtMostTwelveMegabytes()
+    {
+        Skip.If(NativeToolRid is null, "the NativeAOT tool package is built on x86-64 Linux");
+        using ZipArchive package = ZipFile.OpenRead(packages.PathOf($"PercepNet.Tool.{NativeToolRid}"));
+        ZipArchiveEntry[] files = [.. package.Entries.Where(e => e.FullName.StartsWith("tools/", StringComparison.Ordinal))];
+        Assert.Equal(["DotnetToolSettings.xml", "PercepNet.Cli"], files.Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.InRange(files.Single(e => e.Name == "PercepNet.Cli").Length, 1, 12 * MiB);
+    }
+
+    [Fact]
+    public void TheFrameworkDependentToolCarriesNeitherTorchNorOnnxRuntimeAndFitsInThirtyMegabytes()
+    {
+        string path = packages.PathOf("PercepNet.Tool.any");
         Assert.InRange(new FileInfo(path).Length, 1, 30 * MiB);
         using ZipArchive package = ZipFile.OpenRead(path);
         Assert.Empty(Dependencies(package));
@@ -98,7 +135,8 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
     [InlineData("PercepNet")]
     [InlineData("PercepNet.Audio")]
     [InlineData("PercepNet.Tool")]
-    public void EveryPackageHasReadmeLicenceNoticeVersionAndSymbols(string id)
+    [InlineData("PercepNet.Tool.any")]
+    public void EveryPackageHasReadmeLicenceNoticeVersionAndTheLibrariesSymbols(string id)
     {
         string path = packages.PathOf(id);
         using ZipArchive package = ZipFile.OpenRead(path);
@@ -113,6 +151,10 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
         Assert.Equal("MIT", Field("license"));
         Assert.Matches(@"^\d+\.\d+\.\d+", Field("version"));
         Assert.Equal("README.md", Field("readme"));
-        Assert.True(File.Exists(Path.ChangeExtension(path, ".snupkg")), $"{id} has no symbol package");
+        if (!id.StartsWith("PercepNet.Tool", StringComparison.Ordinal))
+        {
+            // The libraries' users step into them; the tool's packages carry the program only.
+            Assert.True(File.Exists(Path.ChangeExtension(path, ".snupkg")), $"{id} has no symbol package");
+        }
     }
 }

@@ -25,6 +25,7 @@ internal sealed record DatasetOptions
     public int SegmentsPerShard { get; init; } = 36;
     public MixtureRecipe Recipe { get; init; } = new();
     public StrengthRule Strength { get; init; } = StrengthRule.Coherence;
+    public BandCoverage Coverage { get; init; } = BandCoverage.LowerEdge;
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 }
 
@@ -45,6 +46,9 @@ internal sealed record DatasetManifest
     public double SegmentSeconds { get; init; }
     public int FramesPerSegment { get; init; }
     public string StrengthRule { get; init; } = "";
+
+    /// <summary>Where band targets start to be defined (a <see cref="PercepNet.Data.Shards.BandCoverage"/>); older manifests: LowerEdge.</summary>
+    public string BandCoverage { get; init; } = nameof(PercepNet.Data.Shards.BandCoverage.LowerEdge);
     public double HoldOutFraction { get; init; }
     public required MixtureRecipe Recipe { get; init; }
     public required IReadOnlyList<string> ValidationSpeakers { get; init; }
@@ -165,6 +169,7 @@ internal sealed class DatasetBuilder(DatasetOptions options)
             SegmentSeconds = options.Recipe.SegmentSeconds,
             FramesPerSegment = framesPerSegment,
             StrengthRule = options.Strength.ToString(),
+            BandCoverage = options.Coverage.ToString(),
             HoldOutFraction = options.HoldOutFraction,
             Recipe = options.Recipe,
             ValidationSpeakers = split.ValidationSpeakers,
@@ -195,7 +200,7 @@ internal sealed class DatasetBuilder(DatasetOptions options)
         var gains = new float[frames * B];
         var strengths = new float[frames * B];
         var mask = new float[frames * B];
-        var targets = new FrameTargets(options.Strength);
+        var targets = new FrameTargets(options.Strength, options.Coverage);
         var entries = new List<SegmentEntry>();
         for (int i = 0; i < count; i++)
         {

@@ -16,12 +16,25 @@ internal enum StrengthRule
     LeastSquares,
 }
 
+/// <summary>Where a band's target starts to be defined, given the speech's bandwidth.</summary>
+internal enum BandCoverage
+{
+    /// <summary>From the band's lower edge (the previous band's centre) up: a band the speech enters at all.</summary>
+    LowerEdge,
+
+    /// <summary>
+    /// From the band's centre up: the speech covers the band's lower half and its peak, so a clip that stops inside a
+    /// band (16 kHz speech in the band centred at 17.8 kHz) does not teach it that speech has nothing there.
+    /// </summary>
+    Centre,
+}
+
 /// <summary>
 /// Turns a (noisy, target) pair into per-frame network inputs and targets with the very chain inference uses: at
 /// hop t, the 70 features of <see cref="FeatureExtractor"/> and the targets of frame t − 2 (gains, strengths, and a
 /// mask that is 0 where the target is undefined: silent noisy bands and bands above the speech's bandwidth).
 /// </summary>
-internal sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence)
+internal sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence, BandCoverage coverage = BandCoverage.LowerEdge)
 {
     private readonly FrameAnalyzer _noisy = new();
     private readonly FrameAnalyzer _clean = new();
@@ -38,7 +51,7 @@ internal sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence)
         _noisy.Reset();
         _clean.Reset();
         int frames = FrameCount(noisy.Length);
-        int firstMaskedBand = FirstBandAbove(speechBandwidthHz);
+        int firstMaskedBand = FirstBandAbove(speechBandwidthHz, coverage);
         const int B = ErbBands.Count;
         for (int t = 0; t < frames; t++)
         {
@@ -71,14 +84,17 @@ internal sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence)
         }
     }
 
-    /// <summary>First band whose lower half lies above the bandwidth (its centre minus half the spacing).</summary>
-    internal static int FirstBandAbove(double bandwidthHz)
+    /// <summary>
+    /// First band the bandwidth does not cover: with <see cref="BandCoverage.LowerEdge"/>, the first whose lower edge (the
+    /// previous band's centre) lies at or above it; with <see cref="BandCoverage.Centre"/>, the first whose centre does.
+    /// </summary>
+    internal static int FirstBandAbove(double bandwidthHz, BandCoverage coverage = BandCoverage.LowerEdge)
     {
         ReadOnlySpan<int> c = ErbBands.Centres;
         for (int b = 1; b < ErbBands.Count; b++)
         {
-            double lowerEdgeHz = 50.0 * c[b - 1];
-            if (lowerEdgeHz >= bandwidthHz)
+            double edgeHz = 50.0 * (coverage == BandCoverage.Centre ? c[b] : c[b - 1]);
+            if (coverage == BandCoverage.Centre ? edgeHz > bandwidthHz : edgeHz >= bandwidthHz)
             {
                 return b;
             }

@@ -45,6 +45,13 @@ internal static class DatasetCommand
                 + "so that the top bands are trained on more than the rare all-fullband mixes; 0 turns it off.",
             DefaultValueFactory = _ => new MixtureRecipe().FullbandSegmentFraction,
         };
+        var coverage = new Option<string>("--band-coverage")
+        {
+            Description = "Where a band's target starts to count, given the speech's bandwidth: lower-edge (the speech enters the band) "
+                + "or centre (it reaches the band's centre, so clips that stop inside a band do not teach it silence).",
+            DefaultValueFactory = _ => "lower-edge",
+        };
+        coverage.AcceptOnlyFromAmong("lower-edge", "centre");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Shards built in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var command = new Command("build",
@@ -52,7 +59,7 @@ internal static class DatasetCommand
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, coverage, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -99,6 +106,7 @@ internal static class DatasetCommand
                 Seed = parse.GetValue(seed),
                 Parallelism = parse.GetValue(jobs),
                 Strength = parse.GetValue(strength) == "least-squares" ? StrengthRule.LeastSquares : StrengthRule.Coherence,
+                Coverage = parse.GetValue(coverage) == "centre" ? BandCoverage.Centre : BandCoverage.LowerEdge,
                 Recipe = parse.GetValue(dry) ? recipe with { ReverbFraction = 0 } : recipe,
             };
             var started = DateTime.UtcNow;

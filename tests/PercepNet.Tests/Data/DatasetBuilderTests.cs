@@ -256,6 +256,18 @@ public sealed class DatasetBuilderTests : IDisposable
         AssertStoredFeatures(noisy, Path.Combine(_root, "render", DatasetBuilder.ValidationSplit, "shard-00000.pnd"), segment: 1);
     }
 
+    [Theory]
+    [InlineData(8000, 176, 198)]   // 8 kHz: the band centred on 8.8 kHz is entered but its centre is not reached
+    [InlineData(16000, 356, 400)]  // 16 kHz speech stops inside the band centred on 17.8 kHz
+    [InlineData(19999, 400, -1)]   // the top band, centred on 20 kHz, needs speech up to 20 kHz under the centre rule
+    [InlineData(20000, -1, -1)]    // fullband: nothing masked
+    public void BandCoverageDecidesWhichBandTheMaskStartsAt(double bandwidthHz, int centreRuleCentre, int edgeRuleCentre)
+    {
+        int Expected(int centre) => centre < 0 ? ErbBands.Count : ErbBands.Centres.IndexOf(centre);
+        Assert.Equal(Expected(centreRuleCentre), FrameTargets.FirstBandAbove(bandwidthHz, BandCoverage.Centre));
+        Assert.Equal(Expected(edgeRuleCentre), FrameTargets.FirstBandAbove(bandwidthHz, BandCoverage.LowerEdge));
+    }
+
     [Fact]
     public void TargetsAreMaskedAboveTheSpeechBandwidthAndInDigitalSilence()
     {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using PercepNet.Analysis;
 using PercepNet.Features;
+using PercepNet.Frames;
 using PercepNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,6 +45,9 @@ internal sealed record TrainingOptions
     /// The validation loss is always DESIGN §7's, so that runs stay comparable.
     /// </summary>
     public double OverAttenuationWeight { get; init; }
+
+    /// <summary>Weight of the envelope-correlation term (see <see cref="EnvelopeCorrelationLoss"/>) added to the training loss; 0: none.</summary>
+    public double EnvelopeWeight { get; init; }
 }
 
 /// <summary>The run's position, saved with every checkpoint.</summary>
@@ -143,6 +147,16 @@ internal sealed class Trainer(TrainingOptions options)
                     optimizer.ZeroGrad();
                     var (pg, ps) = model.forward(x);
                     Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m, options.OverAttenuationWeight, options.BalanceBands);
+                    if (options.EnvelopeWeight > 0)
+                    {
+                        // The gains at step t are frame t − 2's, whose noisy energies were the newest features at step t − 2.
+                        long n = pg.shape[1] - FrameLayout.LookaheadFrames;
+                        using Scalar weight = options.EnvelopeWeight;
+                        l = l + (weight * EnvelopeCorrelationLoss.Compute(pg.narrow(1, FrameLayout.LookaheadFrames, n),
+                            g.narrow(1, FrameLayout.LookaheadFrames, n), m.narrow(1, FrameLayout.LookaheadFrames, n),
+                            x.narrow(1, 0, n).narrow(2, 0, ErbBands.Count)));
+                    }
+
                     l.backward();
                     optimizer.Step();
                     loss = l.item<float>();

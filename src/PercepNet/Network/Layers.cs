@@ -153,38 +153,23 @@ internal static class ElementWise
     }
 }
 
-/// <summary>A dense layer's per-stream output buffers: one frame's, and a block's.</summary>
-internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels, int blockFrames = 1)
+/// <summary>A dense layer's per-stream output buffer, for up to a block of frames.</summary>
+internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels, int blockFrames)
 {
-    /// <summary>The output of the last frame computed.</summary>
-    public float[] Output { get; } = new float[weights.Outputs];
-
-    /// <summary>The outputs of the last <see cref="StepBlock"/>, frame k at k·outputs.</summary>
+    /// <summary>The outputs of the last <see cref="Step"/>, frame k at k·outputs.</summary>
     public float[] Block { get; } = new float[blockFrames * weights.Outputs];
 
-    public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
+    /// <summary>y = act(W·x + b) for <paramref name="count"/> frames, frame k's input at k·<paramref name="inputStride"/>.</summary>
+    public void Step(ReadOnlySpan<float> input, int inputStride, int count, Span<byte> scratch)
     {
-        weights.Matrix.Multiply(input, Output, scratch, kernels);
-        Finish(Output);
-    }
-
-    /// <summary><see cref="Step"/> for <paramref name="count"/> frames, frame k's input at k·<paramref name="inputStride"/>.</summary>
-    public void StepBlock(ReadOnlySpan<float> input, int inputStride, int count, Span<byte> scratch)
-    {
-        int n = Output.Length;
+        int n = weights.Outputs;
         weights.Matrix.MultiplyBlock(input, inputStride, count, Block, scratch, kernels);
         for (int k = 0; k < count; k++)
         {
-            Finish(Block.AsSpan(k * n, n));
+            Span<float> output = Block.AsSpan(k * n, n);
+            ElementWise.Add(output, weights.Bias);
+            ActivationFunctions.Apply(weights.Activation, output);
         }
-
-        Block.AsSpan((count - 1) * n, n).CopyTo(Output);
-    }
-
-    private void Finish(Span<float> output)
-    {
-        ElementWise.Add(output, weights.Bias);
-        ActivationFunctions.Apply(weights.Activation, output);
     }
 }
 
@@ -192,11 +177,11 @@ internal sealed class DenseLayer(DenseWeights weights, MatrixKernels kernels, in
 internal sealed class ConvLayer
 {
     private readonly DenseLayer _dense;
-    private readonly float[] _window;   // kernel × inputs, oldest first
-    private readonly float[] _sequence; // the kept inputs, then a block's: frame k's window starts at k·inputs
+    private readonly float[] _sequence; // the kept kernel − 1 inputs, then a block's: frame k's window starts at k·inputs
     private readonly int _inputs;
+    private readonly int _kept;
 
-    public ConvLayer(DenseWeights weights, int inputs, MatrixKernels kernels, int blockFrames = 1)
+    public ConvLayer(DenseWeights weights, int inputs, MatrixKernels kernels, int blockFrames)
     {
         if (weights.Inputs % inputs != 0)
         {
@@ -204,70 +189,48 @@ internal sealed class ConvLayer
         }
 
         _inputs = inputs;
+        _kept = weights.Inputs - inputs;
         _dense = new DenseLayer(weights, kernels, blockFrames);
-        _window = new float[weights.Inputs];
-        _sequence = new float[weights.Inputs - inputs + (blockFrames * inputs)];
+        _sequence = new float[_kept + (blockFrames * inputs)];
     }
 
-    public float[] Output => _dense.Output;
-
-    /// <summary>The outputs of the last <see cref="StepBlock"/>, frame k at k·outputs.</summary>
+    /// <summary>The outputs of the last <see cref="Step"/>, frame k at k·outputs.</summary>
     public float[] Block => _dense.Block;
 
-    public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
+    /// <summary>The convolution for <paramref name="count"/> frames, frame k's input at k·inputs.</summary>
+    public void Step(ReadOnlySpan<float> input, int count, Span<byte> scratch)
     {
-        Array.Copy(_window, _inputs, _window, 0, _window.Length - _inputs);
-        input.CopyTo(_window.AsSpan(_window.Length - _inputs));
-        _dense.Step(_window, scratch);
+        input[..(count * _inputs)].CopyTo(_sequence.AsSpan(_kept));
+        _dense.Step(_sequence, _inputs, count, scratch);
+        _sequence.AsSpan(count * _inputs, _kept).CopyTo(_sequence); // keep the last kernel − 1 inputs for the next call
     }
 
-    /// <summary><see cref="Step"/> for <paramref name="count"/> frames, frame k's input at k·inputs.</summary>
-    public void StepBlock(ReadOnlySpan<float> input, int count, Span<byte> scratch)
-    {
-        int kept = _window.Length - _inputs;
-        _window.AsSpan(_inputs).CopyTo(_sequence);
-        input[..(count * _inputs)].CopyTo(_sequence.AsSpan(kept));
-        _dense.StepBlock(_sequence, _inputs, count, scratch);
-        _sequence.AsSpan((count - 1) * _inputs, _window.Length).CopyTo(_window); // the last frame's window
-    }
-
-    public void Reset()
-    {
-        Array.Clear(_window);
-        Array.Clear(_dense.Output);
-    }
+    public void Reset() => Array.Clear(_sequence);
 }
 
 /// <summary>A GRU layer with its hidden state: h' = (1 − z)⊙n + z⊙h (PyTorch's equations).</summary>
-internal sealed class GruLayer(GruWeights weights, MatrixKernels kernels, int blockFrames = 1)
+internal sealed class GruLayer(GruWeights weights, MatrixKernels kernels, int blockFrames)
 {
-    private readonly float[] _gatesInput = new float[3 * weights.Hidden];
-    private readonly float[] _gatesInputBlock = new float[blockFrames * 3 * weights.Hidden];
+    private readonly float[] _gatesInput = new float[blockFrames * 3 * weights.Hidden];
     private readonly float[] _gatesRecurrent = new float[3 * weights.Hidden];
 
-    /// <summary>The hidden state after the last step.</summary>
+    /// <summary>The hidden state after the last frame.</summary>
     public float[] State { get; } = new float[weights.Hidden];
 
-    /// <summary>The states after each frame of the last <see cref="StepBlock"/>, frame k at k·hidden.</summary>
+    /// <summary>The states after each frame of the last <see cref="Step"/>, frame k at k·hidden.</summary>
     public float[] Block { get; } = new float[blockFrames * weights.Hidden];
 
-    public void Step(ReadOnlySpan<float> input, Span<byte> scratch)
-    {
-        weights.Input.Multiply(input, _gatesInput, scratch, kernels);
-        Advance(_gatesInput, scratch);
-    }
-
     /// <summary>
-    /// <see cref="Step"/> for <paramref name="count"/> frames, frame k's input at k·<paramref name="inputStride"/>: the
-    /// input products of the whole block at once, then the recurrence frame by frame.
+    /// <paramref name="count"/> frames, frame k's input at k·<paramref name="inputStride"/>: the input products of the
+    /// whole block at once, then the recurrence frame by frame.
     /// </summary>
-    public void StepBlock(ReadOnlySpan<float> input, int inputStride, int count, Span<byte> scratch)
+    public void Step(ReadOnlySpan<float> input, int inputStride, int count, Span<byte> scratch)
     {
         int h = weights.Hidden;
-        weights.Input.MultiplyBlock(input, inputStride, count, _gatesInputBlock, scratch, kernels);
+        weights.Input.MultiplyBlock(input, inputStride, count, _gatesInput, scratch, kernels);
         for (int k = 0; k < count; k++)
         {
-            Advance(_gatesInputBlock.AsSpan(k * 3 * h, 3 * h), scratch);
+            Advance(_gatesInput.AsSpan(k * 3 * h, 3 * h), scratch);
             State.CopyTo(Block, k * h);
         }
     }

@@ -64,77 +64,64 @@ internal sealed class PercepNetNetwork : IGainEstimator
 
     public ModelShape Shape => _model.Shape;
 
-    public void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
-    {
-        Span<byte> scratch = _scratch;
-        _input.Step(features, scratch);
-        _conv1.Step(_input.Output, scratch);
-        _conv2.Step(_conv1.Output, scratch);
-        float[] conv = _conv2.Output;
-        _gru1.Step(conv, scratch);
-        _gru2.Step(_gru1.State, scratch);
-        _gru3.Step(_gru2.State, scratch);
-        _gainGru.Step(_gru3.State, scratch);
-        Concatenate(0, conv, _gru1.State, _gru2.State, _gru3.State, _gainGru.State);
-        _gainOutput.Step(_gainInput.AsSpan(0, Shape.GainDenseInputs), scratch);
-        _strengthGru.Step(_strengthInput.AsSpan(0, Shape.StrengthGruInputs), scratch);
-        _strengthOutput.Step(_strengthGru.State, scratch);
-        _gainOutput.Output.CopyTo(gains);
-        _strengthOutput.Output.CopyTo(strengths);
-    }
+    /// <summary>One frame: <see cref="EstimateBlock"/> of one.</summary>
+    public void Estimate(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths) =>
+        EstimateBlock(features[..ModelShape.Inputs], gains[..ModelShape.Outputs], strengths[..ModelShape.Outputs]);
 
     /// <summary>
-    /// <see cref="Estimate"/> for consecutive frames (frame k's features at k·70, its gains and strengths at k·34),
-    /// layer by layer over up to <see cref="BlockFrames"/> frames at a time: bit for bit the results and the state of
-    /// estimating them one by one, at a fraction of the memory traffic.
+    /// Consecutive frames (frame k's features at k·70, its gains and strengths at k·34), layer by layer over up to
+    /// <see cref="BlockFrames"/> frames at a time: bit for bit the results and the state of estimating them one by one,
+    /// at a fraction of the memory traffic.
     /// </summary>
     public void EstimateBlock(ReadOnlySpan<float> features, Span<float> gains, Span<float> strengths)
     {
         const int In = ModelShape.Inputs, Out = ModelShape.Outputs;
+        ModelShape s = Shape;
+        Span<byte> scratch = _scratch;
         int frames = features.Length / In;
         for (int start = 0; start < frames; start += BlockFrames)
         {
             int n = Math.Min(BlockFrames, frames - start);
-            Span<byte> scratch = _scratch;
-            _input.StepBlock(features.Slice(start * In, n * In), In, n, scratch);
-            _conv1.StepBlock(_input.Block, n, scratch);
-            _conv2.StepBlock(_conv1.Block, n, scratch);
-            ModelShape s = Shape;
-            _gru1.StepBlock(_conv2.Block, s.Conv2Width, n, scratch);
-            _gru2.StepBlock(_gru1.Block, s.GruWidth, n, scratch);
-            _gru3.StepBlock(_gru2.Block, s.GruWidth, n, scratch);
-            _gainGru.StepBlock(_gru3.Block, s.GruWidth, n, scratch);
+            _input.Step(features.Slice(start * In, n * In), In, n, scratch);
+            _conv1.Step(_input.Block, n, scratch);
+            _conv2.Step(_conv1.Block, n, scratch);
+            _gru1.Step(_conv2.Block, s.Conv2Width, n, scratch);
+            _gru2.Step(_gru1.Block, s.GruWidth, n, scratch);
+            _gru3.Step(_gru2.Block, s.GruWidth, n, scratch);
+            _gainGru.Step(_gru3.Block, s.GruWidth, n, scratch);
             for (int k = 0; k < n; k++)
             {
-                Concatenate(k, Frame(_conv2.Block, k, s.Conv2Width), Frame(_gru1.Block, k, s.GruWidth), Frame(_gru2.Block, k, s.GruWidth),
-                    Frame(_gru3.Block, k, s.GruWidth), Frame(_gainGru.Block, k, s.GainGruWidth));
+                Concatenate(k);
             }
 
-            _gainOutput.StepBlock(_gainInput, s.GainDenseInputs, n, scratch);
-            _strengthGru.StepBlock(_strengthInput, s.StrengthGruInputs, n, scratch);
-            _strengthOutput.StepBlock(_strengthGru.Block, s.StrengthGruWidth, n, scratch);
+            _gainOutput.Step(_gainInput, s.GainDenseInputs, n, scratch);
+            _strengthGru.Step(_strengthInput, s.StrengthGruInputs, n, scratch);
+            _strengthOutput.Step(_strengthGru.Block, s.StrengthGruWidth, n, scratch);
             _gainOutput.Block.AsSpan(0, n * Out).CopyTo(gains.Slice(start * Out));
             _strengthOutput.Block.AsSpan(0, n * Out).CopyTo(strengths.Slice(start * Out));
         }
     }
 
-    private static ReadOnlySpan<float> Frame(float[] block, int k, int width) => block.AsSpan(k * width, width);
-
     /// <summary>
     /// Frame <paramref name="k"/>'s inputs of the two branches: concat(conv2, GRU1, GRU2, GRU3, gain GRU) for the gain
     /// layer, concat(conv2, GRU3) for the strength GRU.
     /// </summary>
-    private void Concatenate(int k, ReadOnlySpan<float> conv, ReadOnlySpan<float> gru1, ReadOnlySpan<float> gru2, ReadOnlySpan<float> gru3,
-        ReadOnlySpan<float> gainGru)
+    private void Concatenate(int k)
     {
-        Span<float> g = _gainInput.AsSpan(k * Shape.GainDenseInputs, Shape.GainDenseInputs);
+        ModelShape s = Shape;
+        ReadOnlySpan<float> conv = _conv2.Block.AsSpan(k * s.Conv2Width, s.Conv2Width);
+        ReadOnlySpan<float> gru3 = _gru3.Block.AsSpan(k * s.GruWidth, s.GruWidth);
+        Span<float> g = _gainInput.AsSpan(k * s.GainDenseInputs, s.GainDenseInputs);
         conv.CopyTo(g);
-        gru1.CopyTo(g[conv.Length..]);
-        gru2.CopyTo(g[(conv.Length + gru1.Length)..]);
-        gru3.CopyTo(g[(conv.Length + gru1.Length + gru2.Length)..]);
-        gainGru.CopyTo(g[(conv.Length + gru1.Length + gru2.Length + gru3.Length)..]);
+        g = g[conv.Length..];
+        foreach (GruLayer layer in (ReadOnlySpan<GruLayer>)[_gru1, _gru2, _gru3, _gainGru])
+        {
+            int width = layer.State.Length;
+            layer.Block.AsSpan(k * width, width).CopyTo(g);
+            g = g[width..];
+        }
 
-        Span<float> t = _strengthInput.AsSpan(k * Shape.StrengthGruInputs, Shape.StrengthGruInputs);
+        Span<float> t = _strengthInput.AsSpan(k * s.StrengthGruInputs, s.StrengthGruInputs);
         conv.CopyTo(t);
         gru3.CopyTo(t[conv.Length..]);
     }

@@ -26,9 +26,9 @@ internal static class EnvelopeCorrelationLoss
     public static Tensor Compute(Tensor gains, Tensor targetGains, Tensor mask, Tensor noisyLogEnergies)
     {
         using var scope = NewDisposeScope();
-        using Scalar ln10 = Math.Log(10), offset = 0.01, zero = 0.0, tiny = 1e-12, one = 1.0, quiet = 1e-4, flat = 1e-6;
+        using Scalar tiny = 1e-12, one = 1.0, quiet = 1e-4, flat = 1e-6;
         const long Bands = LastBand - FirstBand + 1;
-        Tensor amplitude = ((noisyLogEnergies.narrow(2, FirstBand, Bands) * ln10).exp() - offset).clamp_min(zero).sqrt();
+        Tensor amplitude = NoisyBandEnergy.FromLogFeatures(noisyLogEnergies.narrow(2, FirstBand, Bands)).sqrt();
         Tensor m = mask.narrow(2, FirstBand, Bands);
         Tensor estimated = (gains.narrow(2, FirstBand, Bands) * amplitude * m).unfold(1, Window, Hop);   // [B, W, bands, 30]
         Tensor target = (targetGains.narrow(2, FirstBand, Bands) * amplitude * m).unfold(1, Window, Hop);

@@ -48,6 +48,9 @@ internal sealed record TrainingOptions
 
     /// <summary>Weight of the envelope-correlation term (see <see cref="EnvelopeCorrelationLoss"/>) added to the training loss; 0: none.</summary>
     public double EnvelopeWeight { get; init; }
+
+    /// <summary>Weight of the band-level term (see <see cref="BandLevelLoss"/>) added to the training loss; 0: none.</summary>
+    public double LevelWeight { get; init; }
 }
 
 /// <summary>The run's position, saved with every checkpoint.</summary>
@@ -147,14 +150,23 @@ internal sealed class Trainer(TrainingOptions options)
                     optimizer.ZeroGrad();
                     var (pg, ps) = model.forward(x);
                     Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m, options.OverAttenuationWeight, options.BalanceBands);
-                    if (options.EnvelopeWeight > 0)
+                    if (options.EnvelopeWeight > 0 || options.LevelWeight > 0)
                     {
                         // The gains at step t are frame t − 2's, whose noisy energies were the newest features at step t − 2.
                         long n = pg.shape[1] - FrameLayout.LookaheadFrames;
-                        using Scalar weight = options.EnvelopeWeight;
-                        l = l + (weight * EnvelopeCorrelationLoss.Compute(pg.narrow(1, FrameLayout.LookaheadFrames, n),
-                            g.narrow(1, FrameLayout.LookaheadFrames, n), m.narrow(1, FrameLayout.LookaheadFrames, n),
-                            x.narrow(1, 0, n).narrow(2, 0, ErbBands.Count)));
+                        Tensor estimated = pg.narrow(1, FrameLayout.LookaheadFrames, n), target = g.narrow(1, FrameLayout.LookaheadFrames, n);
+                        Tensor defined = m.narrow(1, FrameLayout.LookaheadFrames, n), energies = x.narrow(1, 0, n).narrow(2, 0, ErbBands.Count);
+                        if (options.EnvelopeWeight > 0)
+                        {
+                            using Scalar weight = options.EnvelopeWeight;
+                            l = l + (weight * EnvelopeCorrelationLoss.Compute(estimated, target, defined, energies));
+                        }
+
+                        if (options.LevelWeight > 0)
+                        {
+                            using Scalar weight = options.LevelWeight;
+                            l = l + (weight * BandLevelLoss.Compute(estimated, target, defined, energies));
+                        }
                     }
 
                     l.backward();
@@ -296,6 +308,8 @@ internal sealed class Trainer(TrainingOptions options)
             + $"{balanced}, batch {options.BatchSize}, seed {options.Seed}; "
             + $"{(options.InitialModel is null ? "" : "started from " + System.IO.Path.GetFileName(options.InitialModel) + "; ")}"
             + $"{(options.OverAttenuationWeight > 0 ? $"over-attenuation weight {options.OverAttenuationWeight}; " : "")}"
+            + $"{(options.EnvelopeWeight > 0 ? $"envelope weight {options.EnvelopeWeight}; " : "")}"
+            + $"{(options.LevelWeight > 0 ? $"band-level weight {options.LevelWeight}; " : "")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
         ModelParameters parameters = model.Export();
         foreach (string name in names)

@@ -49,11 +49,18 @@ internal static class TrainCommand
             DefaultValueFactory = _ => 0,
         };
         NumericOptionChecks.RequireNonNegative(envelope);
+        var level = new Option<double>("--level-weight")
+        {
+            Description = "Weight of a band-level term: the log ratio of each band's output energy over 300 ms to the clean speech's, "
+                + "where the band carries speech, added to the loss; 0 turns it off. Validation keeps the plain loss.",
+            DefaultValueFactory = _ => 0,
+        };
+        NumericOptionChecks.RequireNonNegative(level);
         var command = new Command("train",
             "Train the network on a dataset: Adam, sequences of one dataset segment, validation each epoch, the best "
             + "model exported as float32 and int8 model files. Rerunning with the same --out resumes from the last checkpoint.")
         {
-            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init, overAttenuation, warmup, balance, envelope,
+            dataset, preset, output, epochs, batch, rate, decay, minutes, seed, init, overAttenuation, warmup, balance, envelope, level,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -73,6 +80,7 @@ internal static class TrainCommand
                 WarmupSteps = parse.GetValue(warmup),
                 BalanceBands = parse.GetValue(balance),
                 EnvelopeWeight = parse.GetValue(envelope),
+                LevelWeight = parse.GetValue(level),
             };
             TrainingState state;
             try

@@ -1,38 +1,15 @@
 using PercepNet.Training;
-using static TorchSharp.torch;
 
 namespace PercepNet.Tests.Training;
 
 public class EnvelopeCorrelationLossTests
 {
-    private const int Frames = 120, Bands = 34;
+    private const int Frames = SyllableSegment.Frames, Bands = SyllableSegment.Bands;
 
-    /// <summary>Target gains that rise and fall (syllables), a steady noisy input, everything defined.</summary>
-    private static (float[] Target, float[] Mask, float[] LogEnergies) Inputs()
-    {
-        var target = new float[Frames * Bands];
-        var mask = new float[Frames * Bands];
-        var logEnergies = new float[Frames * Bands];
-        for (int t = 0; t < Frames; t++)
-        {
-            for (int b = 0; b < Bands; b++)
-            {
-                int i = (t * Bands) + b;
-                target[i] = (float)(0.55 + (0.4 * Math.Sin((2 * Math.PI * t / 17.0) + b)));
-                mask[i] = 1;
-                logEnergies[i] = 5;
-            }
-        }
+    private static (float[] Target, float[] Mask, float[] LogEnergies) Inputs() => SyllableSegment.Inputs();
 
-        return (target, mask, logEnergies);
-    }
-
-    private static double Loss(float[] gains, float[] target, float[] mask, float[] logEnergies)
-    {
-        using var scope = NewDisposeScope();
-        Tensor T(float[] values) => tensor(values).reshape(1, Frames, Bands);
-        return EnvelopeCorrelationLoss.Compute(T(gains), T(target), T(mask), T(logEnergies)).item<float>();
-    }
+    private static double Loss(float[] gains, float[] target, float[] mask, float[] logEnergies) =>
+        SyllableSegment.Evaluate(EnvelopeCorrelationLoss.Compute, gains, target, mask, logEnergies);
 
     [SkippableFact]
     public void IsZeroForTheTargetsShapeAtAnyScaleAndGrowsAsTheEnvelopeFlattens()

@@ -33,8 +33,9 @@ internal static class BandLevelLoss
     public static Tensor Compute(Tensor gains, Tensor targetGains, Tensor mask, Tensor noisyLogEnergies)
     {
         using var scope = NewDisposeScope();
-        using Scalar zero = 0.0, tiny = 1e-12, one = 1.0, half = 0.5,
-            floor = Math.Pow(10, -FloorDb / 10), onePlusFloor = 1 + Math.Pow(10, -FloorDb / 10), range = Math.Pow(10, -SpeechRangeDb / 10), defined = Window / 2.0;
+        double floorRatio = Math.Pow(10, -FloorDb / 10);
+        using Scalar tiny = 1e-12, one = 1.0, half = 0.5, floor = floorRatio, onePlusFloor = 1 + floorRatio,
+            range = Math.Pow(10, -SpeechRangeDb / 10), defined = Window / 2.0;
         Tensor energy = NoisyBandEnergy.FromLogFeatures(noisyLogEnergies);
         Tensor estimated = (gains * gains * energy * mask).unfold(1, Window, Hop).sum(-1);                 // [B, W, bands]
         Tensor target = (targetGains * targetGains * energy * mask).unfold(1, Window, Hop).sum(-1).detach();
@@ -47,11 +48,6 @@ internal static class BandLevelLoss
         Tensor loudest = target.amax([1], keepdim: true);
         Tensor speech = target.gt(range * loudest).logical_and(target.gt(tiny)).logical_and(definedFrames.ge(defined));
         Tensor weight = speech.to_type(huber.dtype).detach();
-        long[] dims = [.. Enumerable.Range(0, (int)weight.dim() - 1).Select(d => (long)d)];
-        Tensor count = weight.sum(dims);                                                                       // [bands]
-        Tensor perBand = (huber * weight).sum(dims) / (count + tiny);
-        Tensor bands = count.gt(zero).to_type(perBand.dtype);
-        Tensor loss = perBand.sum() / (bands.sum() + tiny);
-        return loss.MoveToOuterDisposeScope();
+        return PercepNetLoss.BandBalancedMean(huber, weight).MoveToOuterDisposeScope();
     }
 }

@@ -42,22 +42,22 @@ internal static class PercepNetLoss
             perBand = perBand + (weight * (under2 + (ten * under2 * under2)));
         }
 
-        Tensor loss;
-        if (balanceBands)
-        {
-            // Everything but the last (band) dimension is summed per band.
-            long[] dims = [.. Enumerable.Range(0, (int)mask.dim() - 1).Select(d => (long)d)];
-            Tensor count = mask.sum(dims);
-            Tensor perBandMean = (perBand * mask).sum(dims) / (count + tiny);
-            using Scalar zero = 0.0;
-            Tensor defined = count.gt(zero).to_type(perBandMean.dtype);
-            loss = perBandMean.sum() / (defined.sum() + tiny);
-        }
-        else
-        {
-            loss = (perBand * mask).sum() / (mask.sum() + tiny);
-        }
-
+        Tensor loss = balanceBands ? BandBalancedMean(perBand, mask) : (perBand * mask).sum() / (mask.sum() + tiny);
         return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Each band's mean of <paramref name="values"/> over everything but the last (band) dimension, weighted by
+    /// <paramref name="weight"/> (same shape), then the mean over the bands with any weight.
+    /// </summary>
+    public static Tensor BandBalancedMean(Tensor values, Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        using Scalar zero = 0.0, tiny = 1e-9;
+        long[] dims = [.. Enumerable.Range(0, (int)weight.dim() - 1).Select(d => (long)d)];
+        Tensor count = weight.sum(dims);
+        Tensor perBandMean = (values * weight).sum(dims) / (count + tiny);
+        Tensor defined = count.gt(zero).to_type(perBandMean.dtype);
+        return (perBandMean.sum() / (defined.sum() + tiny)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using PercepNet.Analysis;
+using PercepNet.Frames;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,11 +28,30 @@ internal static class BandLevelLoss
     /// <summary>The output energy is floored at this many dB below the target's, which bounds the term.</summary>
     public const double FloorDb = 30;
 
+    /// <summary>Bands whose centre lies at or above this frequency form the top bands that can be weighted apart.</summary>
+    public const double TopBandsFromHz = 8000;
+
+    /// <summary>
+    /// Per-band weights of the term: <paramref name="weight"/> in the bands centred below 8 kHz and
+    /// <paramref name="topWeight"/> in those centred at or above it, which no 16 kHz measure (STOI, DNSMOS) sees.
+    /// </summary>
+    public static float[] BandWeights(double weight, double topWeight)
+    {
+        var weights = new float[ErbBands.Count];
+        for (int b = 0; b < weights.Length; b++)
+        {
+            weights[b] = (float)(ErbBands.Centres[b] * (double)FrameLayout.SampleRate / FrameLayout.WindowSize >= TopBandsFromHz ? topWeight : weight);
+        }
+
+        return weights;
+    }
+
     /// <param name="gains">Estimated gains [batch, frames, 34].</param>
     /// <param name="targetGains">Target gains, same shape.</param>
     /// <param name="mask">1 where the target is defined, same shape.</param>
     /// <param name="noisyLogEnergies">The same frames' noisy band log-energies, log10(E·κ + 10⁻²) as the features hold them.</param>
-    public static Tensor Compute(Tensor gains, Tensor targetGains, Tensor mask, Tensor noisyLogEnergies)
+    /// <param name="bandWeights">Each band's weight (34 values, see <see cref="BandWeights"/>); null weighs every band 1.</param>
+    public static Tensor Compute(Tensor gains, Tensor targetGains, Tensor mask, Tensor noisyLogEnergies, float[]? bandWeights = null)
     {
         using var scope = NewDisposeScope();
         double floorRatio = Math.Pow(10, -FloorDb / 10);
@@ -48,6 +69,11 @@ internal static class BandLevelLoss
         Tensor loudest = target.amax([1], keepdim: true);
         Tensor speech = target.gt(range * loudest).logical_and(target.gt(tiny)).logical_and(definedFrames.ge(defined));
         Tensor weight = speech.to_type(huber.dtype).detach();
+        if (bandWeights is not null)
+        {
+            huber = huber * torch.tensor(bandWeights, dtype: huber.dtype, device: huber.device);
+        }
+
         return PercepNetLoss.BandBalancedMean(huber, weight).MoveToOuterDisposeScope();
     }
 }

@@ -51,6 +51,11 @@ internal sealed record TrainingOptions
 
     /// <summary>Weight of the band-level term (see <see cref="BandLevelLoss"/>) added to the training loss; 0: none.</summary>
     public double LevelWeight { get; init; }
+
+    /// <summary>
+    /// Weight of the band-level term in the bands centred at or above 8 kHz; null: <see cref="LevelWeight"/>.
+    /// </summary>
+    public double? LevelWeightTop { get; init; }
 }
 
 /// <summary>The run's position, saved with every checkpoint.</summary>
@@ -127,6 +132,10 @@ internal sealed class Trainer(TrainingOptions options)
         int batchesPerEpoch = Math.Max(1, train.Segments / options.BatchSize);
         int frames = train.FramesPerSegment;
         double framesPerSecond = 0;
+        double levelWeightTop = options.LevelWeightTop ?? options.LevelWeight;
+        float[]? levelWeights = options.LevelWeight > 0 || levelWeightTop > 0
+            ? BandLevelLoss.BandWeights(options.LevelWeight, levelWeightTop)
+            : null;
         for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
         {
             int[] order = Shuffled(train.Segments, options.Seed, epoch);
@@ -150,7 +159,7 @@ internal sealed class Trainer(TrainingOptions options)
                     optimizer.ZeroGrad();
                     var (pg, ps) = model.forward(x);
                     Tensor l = PercepNetLoss.Compute(pg, ps, g, s, m, options.OverAttenuationWeight, options.BalanceBands);
-                    if (options.EnvelopeWeight > 0 || options.LevelWeight > 0)
+                    if (options.EnvelopeWeight > 0 || levelWeights is not null)
                     {
                         // The gains at step t are frame t − 2's, whose noisy energies were the newest features at step t − 2.
                         long n = pg.shape[1] - FrameLayout.LookaheadFrames;
@@ -162,10 +171,9 @@ internal sealed class Trainer(TrainingOptions options)
                             l = l + (weight * EnvelopeCorrelationLoss.Compute(estimated, target, defined, energies));
                         }
 
-                        if (options.LevelWeight > 0)
+                        if (levelWeights is not null)
                         {
-                            using Scalar weight = options.LevelWeight;
-                            l = l + (weight * BandLevelLoss.Compute(estimated, target, defined, energies));
+                            l = l + BandLevelLoss.Compute(estimated, target, defined, energies, levelWeights);
                         }
                     }
 
@@ -310,6 +318,7 @@ internal sealed class Trainer(TrainingOptions options)
             + $"{(options.OverAttenuationWeight > 0 ? $"over-attenuation weight {options.OverAttenuationWeight}; " : "")}"
             + $"{(options.EnvelopeWeight > 0 ? $"envelope weight {options.EnvelopeWeight}; " : "")}"
             + $"{(options.LevelWeight > 0 ? $"band-level weight {options.LevelWeight}; " : "")}"
+            + $"{(options.LevelWeightTop is { } top && top != options.LevelWeight ? $"band-level weight above 8 kHz {top}; " : "")}"
             + $"epoch {state.Epoch + 1}, step {state.Step}, validation loss {validationLoss:F5}");
         ModelParameters parameters = model.Export();
         foreach (string name in names)

@@ -8,8 +8,8 @@ public class BandLevelLossTests
 
     private static (float[] Target, float[] Mask, float[] LogEnergies) Inputs() => SyllableSegment.Inputs();
 
-    private static double Loss(float[] gains, float[] target, float[] mask, float[] logEnergies) =>
-        SyllableSegment.Evaluate(BandLevelLoss.Compute, gains, target, mask, logEnergies);
+    private static double Loss(float[] gains, float[] target, float[] mask, float[] logEnergies, float[]? bandWeights = null) =>
+        SyllableSegment.Evaluate((g, t, m, e) => BandLevelLoss.Compute(g, t, m, e, bandWeights), gains, target, mask, logEnergies);
 
     [SkippableFact]
     public void IsZeroAtTheTargetsLevelWhateverTheShapeAndHuberInTheLogRatio()
@@ -62,5 +62,32 @@ public class BandLevelLossTests
         }
 
         Assert.InRange(Loss(wrongInBand, target, mask, energies), -1e-5, 1e-5);
+    }
+
+    [Fact]
+    public void TheTopWeightCoversTheEightBandsCentredFrom8kHz()
+    {
+        float[] weights = BandLevelLoss.BandWeights(0.5, 2);
+        Assert.Equal(Bands, weights.Length);
+
+        // Centres at 7.85 kHz (band 25) and 8.8 kHz (band 26): the top weight starts at band 26.
+        Assert.All(weights[..26], w => Assert.Equal(0.5f, w));
+        Assert.All(weights[26..], w => Assert.Equal(2f, w));
+    }
+
+    [SkippableFact]
+    public void ABandsWeightScalesItsShareOfTheTerm()
+    {
+        TorchParityTests.RequireTorch();
+        (float[] target, float[] mask, float[] energies) = Inputs();
+        float[] wrongLow = [.. target.Select((g, i) => i % Bands == 5 ? 0.5f * g : g)];
+        float[] wrongTop = [.. target.Select((g, i) => i % Bands == 30 ? 0.5f * g : g)];
+        float[] topOnly = BandLevelLoss.BandWeights(0, 3);
+
+        // Unweighted, one band at a quarter of the energy counts once in the mean over the bands.
+        double plain = Loss(wrongTop, target, mask, energies);
+        Assert.True(plain > 0.01);
+        Assert.InRange(Loss(wrongTop, target, mask, energies, topOnly), (3 * plain) - 1e-4, (3 * plain) + 1e-4);
+        Assert.InRange(Loss(wrongLow, target, mask, energies, topOnly), -1e-5, 1e-5);
     }
 }

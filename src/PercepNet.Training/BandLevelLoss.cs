@@ -1,5 +1,4 @@
 using PercepNet.Analysis;
-using PercepNet.Frames;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,7 +39,7 @@ internal static class BandLevelLoss
         var weights = new float[ErbBands.Count];
         for (int b = 0; b < weights.Length; b++)
         {
-            weights[b] = (float)(ErbBands.Centres[b] * (double)FrameLayout.SampleRate / FrameLayout.WindowSize >= TopBandsFromHz ? topWeight : weight);
+            weights[b] = (float)(ErbBands.CentreHz(b) >= TopBandsFromHz ? topWeight : weight);
         }
 
         return weights;

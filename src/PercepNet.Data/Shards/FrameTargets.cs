@@ -90,10 +90,9 @@ internal sealed class FrameTargets(StrengthRule rule = StrengthRule.Coherence, B
     /// </summary>
     internal static int FirstBandAbove(double bandwidthHz, BandCoverage coverage = BandCoverage.LowerEdge)
     {
-        ReadOnlySpan<int> c = ErbBands.Centres;
         for (int b = 1; b < ErbBands.Count; b++)
         {
-            double edgeHz = 50.0 * (coverage == BandCoverage.Centre ? c[b] : c[b - 1]);
+            double edgeHz = ErbBands.CentreHz(coverage == BandCoverage.Centre ? b : b - 1);
             if (coverage == BandCoverage.Centre ? edgeHz > bandwidthHz : edgeHz >= bandwidthHz)
             {
                 return b;

@@ -226,7 +226,7 @@ internal static class DatasetCommand
         {
             long n = Math.Max(1, count[b]);
             long total = manifest.Segments.Count(s => s.Split == DatasetBuilder.TrainSplit) * (long)manifest.FramesPerSegment;
-            table.AddRow(b.ToString(culture), (50 * ErbBands.Centres[b]).ToString(culture), (gainSum[b] / n).ToString("F3", culture),
+            table.AddRow(b.ToString(culture), ErbBands.CentreHz(b).ToString(culture), (gainSum[b] / n).ToString("F3", culture),
                 (strengthSum[b] / n).ToString("F3", culture), (count[b] / (double)Math.Max(1, total)).ToString("P0", culture));
         }
 

@@ -21,6 +21,9 @@ internal static class ErbBands
     /// <summary>Band centres in 50-Hz bins (the ERB layout of RNNoise 0.2).</summary>
     public static ReadOnlySpan<int> Centres => CentreBins;
 
+    /// <summary>Centre of band <paramref name="band"/> in Hz.</summary>
+    public static double CentreHz(int band) => CentreBins[band] * (double)FrameLayout.SampleRate / FrameLayout.WindowSize;
+
     /// <summary>Last bin that belongs to a band (20 kHz).</summary>
     public const int LastBandBin = 400;
 

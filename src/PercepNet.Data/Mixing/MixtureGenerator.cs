@@ -9,7 +9,7 @@ namespace PercepNet.Data.Mixing;
 /// Makes the training mixtures of DESIGN §9 from a catalog's clips, each segment entirely determined by (seed, split,
 /// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), half of them played up to 15 %
 /// faster or slower, random second-order filters
-/// on speech and on noise, one to three noise layers (recordings, synthetic noise or babble, some with a wandering
+/// on speech and on noise (and, in the recipe's share, a high-shelf cut on noise), one to three noise layers (recordings, synthetic noise or babble, some with a wandering
 /// level) at an SNR from −5 to 45 dB (most mass in 0–20 dB), some
 /// speech-only and noise-only segments, random low-pass, occasional clipping, and reverberation from the image-source
 /// simulator or a real response, where the target keeps the direct path and early reflections only.
@@ -90,6 +90,14 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
                 }
 
                 RandomBiquad(random).Apply(part);
+                // The extra draw only when asked for, so that datasets built without it stay bit-identical.
+                if (Recipe.NoiseTopCutFraction > 0 && random.NextDouble() < Recipe.NoiseTopCutFraction)
+                {
+                    double corner = 4000 * Math.Pow(3, random.NextDouble());
+                    double depth = 10 + (20 * random.NextDouble());
+                    Biquad.HighShelf(corner, -depth, Rate).Apply(part);
+                }
+
                 if (Recipe.NoiseModulationFraction > 0 && random.NextDouble() < Recipe.NoiseModulationFraction)
                 {
                     SyntheticNoise.Modulate(random, part, 3 + (17 * random.NextDouble()));
@@ -450,9 +458,29 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
     }
 }
 
-/// <summary>y(n) = x(n) + b1·x(n−1) + b2·x(n−2) − a1·y(n−1) − a2·y(n−2) (stable for |a| ≤ 0.375).</summary>
+/// <summary>y(n) = b0·x(n) + b1·x(n−1) + b2·x(n−2) − a1·y(n−1) − a2·y(n−2).</summary>
 internal readonly record struct Biquad(double B0, double B1, double B2, double A1, double A2)
 {
+    /// <summary>
+    /// A second-order high shelf (bilinear transform of the analogue prototype, shelf slope 1): gain 1 at DC,
+    /// <paramref name="gainDb"/> at Nyquist, half of it in dB at <paramref name="cornerHz"/>.
+    /// </summary>
+    public static Biquad HighShelf(double cornerHz, double gainDb, int rate)
+    {
+        double a = Math.Pow(10, gainDb / 40);
+        double w0 = 2 * Math.PI * cornerHz / rate;
+        double cos = Math.Cos(w0);
+        double alpha = Math.Sin(w0) / 2 * Math.Sqrt(2);
+        double root = 2 * Math.Sqrt(a) * alpha;
+        double a0 = (a + 1) - ((a - 1) * cos) + root;
+        return new Biquad(
+            a * ((a + 1) + ((a - 1) * cos) + root) / a0,
+            -2 * a * ((a - 1) + ((a + 1) * cos)) / a0,
+            a * ((a + 1) + ((a - 1) * cos) - root) / a0,
+            2 * ((a - 1) - ((a + 1) * cos)) / a0,
+            ((a + 1) - ((a - 1) * cos) - root) / a0);
+    }
+
     public void Apply(float[] x)
     {
         double x1 = 0, x2 = 0, y1 = 0, y2 = 0;

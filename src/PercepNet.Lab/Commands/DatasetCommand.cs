@@ -45,6 +45,12 @@ internal static class DatasetCommand
                 + "so that the top bands are trained on more than the rare all-fullband mixes; 0 turns it off.",
             DefaultValueFactory = _ => new MixtureRecipe().FullbandSegmentFraction,
         };
+        var topCut = new Option<double>("--noise-top-cut")
+        {
+            Description = "Fraction of noise layers cut above a random corner from 4 to 12 kHz by 10 to 30 dB, so that the top bands' "
+                + "gains learn to follow their own SNR rather than the mid bands'; 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().NoiseTopCutFraction,
+        };
         var coverage = new Option<string>("--band-coverage")
         {
             Description = "Where a band's target starts to count, given the speech's bandwidth: lower-edge (the speech enters the band) "
@@ -59,7 +65,7 @@ internal static class DatasetCommand
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, coverage, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, topCut, coverage, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -92,6 +98,7 @@ internal static class DatasetCommand
                 NoiseModulationFraction = Fraction(modulation),
                 EarlyReflectionSeconds = Within(early, 0.2, "from 0 to 0.2 seconds"),
                 FullbandSegmentFraction = Fraction(fullband),
+                NoiseTopCutFraction = Fraction(topCut),
             };
             if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)
             {

@@ -4,6 +4,7 @@ using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
 using PercepNet.Analysis;
 using PercepNet.Features;
+using PercepNet.Frames;
 
 namespace PercepNet.Tests.Data;
 
@@ -187,6 +188,58 @@ public sealed class DatasetBuilderTests : IDisposable
 
         // Off, the generator makes the very segments it made before the knob existed (no extra random draw).
         Assert.Equal(never.Generate(9, 0, 5).Noisy, new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 0 }).Generate(9, 0, 5).Noisy);
+    }
+
+    [Fact]
+    public void NoiseTopCutLowersTheNoisesTopAgainstItsMidBandsAndOffDrawsNothing()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        // Noise alone, from recordings only (white noise here), without low-pass or clipping.
+        var recipe = new MixtureRecipe
+        {
+            SegmentSeconds = 1,
+            NoiseOnlyFraction = 1,
+            SyntheticNoiseFraction = 0,
+            BabbleFraction = 0,
+            LowPassFraction = 0,
+            ClippingFraction = 0,
+        };
+        var plain = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe);
+        var cut = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { NoiseTopCutFraction = 1 });
+        double plainTilt = 0, cutTilt = 0;
+        const int segments = 20;
+        for (int i = 0; i < segments; i++)
+        {
+            plainTilt += TopOverMidDb(plain.Generate(4, 0, i).Noisy);
+            cutTilt += TopOverMidDb(cut.Generate(4, 0, i).Noisy);
+        }
+
+        // Every layer is cut by 10-30 dB from a corner at 4-12 kHz: 16-22 kHz loses at least 10 dB on average against 1-3 kHz.
+        Assert.InRange((plainTilt - cutTilt) / segments, 10, 40);
+
+        // Off, the generator makes the very segments it made before the knob existed (no extra random draw).
+        Assert.Equal(plain.Generate(4, 0, 3).Noisy, new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { NoiseTopCutFraction = 0 }).Generate(4, 0, 3).Noisy);
+    }
+
+    /// <summary>Power in 16-22 kHz over power in 1-3 kHz, in dB, from unwindowed 960-point spectra.</summary>
+    private static double TopOverMidDb(float[] x)
+    {
+        var fft = new RealFft(960);
+        var spectrum = new ComplexF[fft.BinCount];
+        double top = 0, mid = 0;
+        for (int start = 0; start + 960 <= x.Length; start += 960)
+        {
+            fft.Forward(x.AsSpan(start, 960), spectrum);
+            for (int k = 0; k < spectrum.Length; k++)
+            {
+                double hz = k * 50.0, power = (spectrum[k].Re * (double)spectrum[k].Re) + (spectrum[k].Im * (double)spectrum[k].Im);
+                top += hz is >= 16000 and < 22000 ? power : 0;
+                mid += hz is >= 1000 and < 3000 ? power : 0;
+            }
+        }
+
+        return 10 * Math.Log10(top / mid);
     }
 
     [Fact]

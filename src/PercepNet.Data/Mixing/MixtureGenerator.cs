@@ -18,7 +18,7 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
 {
     private const int Rate = FrameLayout.SampleRate;
 
-    private readonly SpeechClip[] _fullbandSpeech = [.. speech.Where(c => c.BandwidthHz >= MixtureRecipe.FullbandHz)];
+    private readonly SpeechClip[] _fullbandSpeech = [.. speech.Where(c => c.BandwidthHz >= recipe.FullbandMinHz)];
 
     public MixtureRecipe Recipe { get; } = recipe;
 

@@ -57,13 +57,17 @@ internal sealed record MixtureRecipe
 
     /// <summary>
     /// Of the segments with speech, the fraction whose utterances are all drawn from fullband clips (content up to at
-    /// least <see cref="FullbandHz"/>), so that the top bands have targets in more than the few segments whose randomly
+    /// least <see cref="FullbandMinHz"/>), so that the top bands have targets in more than the few segments whose randomly
     /// joined clips all happen to be fullband. 0 (the default) draws every segment's clips from all speech.
     /// </summary>
     public double FullbandSegmentFraction { get; init; }
 
-    /// <summary>The bandwidth from which a clip counts as fullband for <see cref="FullbandSegmentFraction"/>.</summary>
-    public const double FullbandHz = 16000;
+    /// <summary>
+    /// The bandwidth from which a clip counts as fullband for <see cref="FullbandSegmentFraction"/>. 16 kHz (the
+    /// default) covers every band up to 15.85 kHz; 20 kHz gives the top band (centred on 20 kHz) a target in every such
+    /// segment, from the fewer clips that reach it, where a segment joining clips of mixed bandwidths rarely has one.
+    /// </summary>
+    public double FullbandMinHz { get; init; } = 16000;
 
     /// <summary>
     /// Of the noise layers, the fraction whose top is cut: a second-order high shelf with its corner drawn log-uniformly

@@ -41,9 +41,15 @@ internal static class DatasetCommand
         var early = new Option<double>("--early-reflections") { Description = "Seconds after the direct sound that a reverberant segment's target keeps (then a 10 ms fade); 0 to 0.2.", DefaultValueFactory = _ => new MixtureRecipe().EarlyReflectionSeconds };
         var fullband = new Option<double>("--fullband-segments")
         {
-            Description = $"Fraction of speech segments made only of fullband clips (content up to {MixtureRecipe.FullbandHz / 1000:0} kHz or more), "
+            Description = "Fraction of speech segments made only of fullband clips (content up to --fullband-hz or more), "
                 + "so that the top bands are trained on more than the rare all-fullband mixes; 0 turns it off.",
             DefaultValueFactory = _ => new MixtureRecipe().FullbandSegmentFraction,
+        };
+        var fullbandHz = new Option<double>("--fullband-hz")
+        {
+            Description = "The bandwidth in Hz from which a clip counts as fullband for --fullband-segments (8000 to 24000; 20000 gives "
+                + "the top band, centred on 20 kHz, a target in every such segment).",
+            DefaultValueFactory = _ => new MixtureRecipe().FullbandMinHz,
         };
         var topCut = new Option<double>("--noise-top-cut")
         {
@@ -65,7 +71,7 @@ internal static class DatasetCommand
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, topCut, coverage, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, fullbandHz, topCut, coverage, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -81,10 +87,10 @@ internal static class DatasetCommand
                 throw new UsageException($"{dataDirectory}: data folder not found");
             }
 
-            double Within(Option<double> option, double most, string range)
+            double Within(Option<double> option, double most, string range, double least = 0)
             {
                 double value = parse.GetValue(option);
-                return value >= 0 && value <= most ? value : throw new UsageException($"{option.Name} must be {range}");
+                return value >= least && value <= most ? value : throw new UsageException($"{option.Name} must be {range}");
             }
 
             double Fraction(Option<double> option) => Within(option, 1, "a fraction from 0 to 1");
@@ -98,6 +104,7 @@ internal static class DatasetCommand
                 NoiseModulationFraction = Fraction(modulation),
                 EarlyReflectionSeconds = Within(early, 0.2, "from 0 to 0.2 seconds"),
                 FullbandSegmentFraction = Fraction(fullband),
+                FullbandMinHz = Within(fullbandHz, 24000, "from 8000 to 24000 Hz", least: 8000),
                 NoiseTopCutFraction = Fraction(topCut),
             };
             if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)

@@ -36,7 +36,7 @@ extern "C" {
 
 typedef struct percepnet_state percepnet_state;
 
-/* The library's version, e.g. "0.9.0". Never NULL. */
+/* The library's version, e.g. "0.10.0". Never NULL. */
 const char *percepnet_version(void);
 
 /*

@@ -8,11 +8,11 @@ namespace PercepNet.Data.Mixing;
 /// <summary>
 /// Makes the training mixtures of DESIGN §9 from a catalog's clips, each segment entirely determined by (seed, split,
 /// index): utterances joined with short pauses at a random level (peak −40 to −1 dBFS), half of them played up to 15 %
-/// faster or slower, random second-order filters
-/// on speech and on noise (and, in the recipe's share, a high-shelf cut on noise), one to three noise layers (recordings, synthetic noise or babble, some with a wandering
-/// level) at an SNR from −5 to 45 dB (most mass in 0–20 dB), some
-/// speech-only and noise-only segments, random low-pass, occasional clipping, and reverberation from the image-source
-/// simulator or a real response, where the target keeps the direct path and early reflections only.
+/// faster or slower, random second-order filters on speech and on noise (and, in the recipe's share, a high-shelf cut
+/// on noise), one to three noise layers (recordings, synthetic noise or babble, some with a wandering level) at an SNR
+/// from −5 to 45 dB (most mass in 0–20 dB), some speech-only and noise-only segments, random low-pass, occasional
+/// clipping, and reverberation from the image-source simulator or a real response, where the target keeps the direct
+/// path and early reflections only.
 /// </summary>
 internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<SpeechClip> speech, IReadOnlyList<NoiseClip> noise, MixtureRecipe recipe)
 {
@@ -472,13 +472,14 @@ internal readonly record struct Biquad(double B0, double B1, double B2, double A
         double cos = Math.Cos(w0);
         double alpha = Math.Sin(w0) / 2 * Math.Sqrt(2);
         double root = 2 * Math.Sqrt(a) * alpha;
-        double a0 = (a + 1) - ((a - 1) * cos) + root;
+        double up = (a + 1) + ((a - 1) * cos), down = (a + 1) - ((a - 1) * cos);
+        double a0 = down + root;
         return new Biquad(
-            a * ((a + 1) + ((a - 1) * cos) + root) / a0,
+            a * (up + root) / a0,
             -2 * a * ((a - 1) + ((a + 1) * cos)) / a0,
-            a * ((a + 1) + ((a - 1) * cos) - root) / a0,
+            a * (up - root) / a0,
             2 * ((a - 1) - ((a + 1) * cos)) / a0,
-            ((a + 1) - ((a - 1) * cos) - root) / a0);
+            (down - root) / a0);
     }
 
     public void Apply(float[] x)

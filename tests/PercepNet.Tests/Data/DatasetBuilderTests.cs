@@ -182,12 +182,12 @@ public sealed class DatasetBuilderTests : IDisposable
         }
 
         Assert.Equal(0, narrowWhenAlways);
-        // The threshold picks the clips: at 8 kHz the narrow clips count as fullband too.
-        var lowThreshold = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 1, FullbandMinHz = 8000 });
-        Assert.InRange(Enumerable.Range(0, 60).Count(i => lowThreshold.Generate(9, 0, i).Info.Speech.Any(Narrow)), 15, 45);
         // A 3 s segment joins one or two 2 s clips, a third of them narrow; half the segments can hold none.
         Assert.InRange(narrowWhenNever, 15, 45);
         Assert.InRange(narrowWhenHalf, narrowWhenNever * 0.25, narrowWhenNever * 0.75);
+        // The threshold picks the clips: at 8 kHz the narrow clips count as fullband too.
+        var lowThreshold = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 1, FullbandMinHz = 8000 });
+        Assert.InRange(Enumerable.Range(0, 60).Count(i => lowThreshold.Generate(9, 0, i).Info.Speech.Any(Narrow)), 15, 45);
 
         // Off, the generator makes the very segments it made before the knob existed (no extra random draw).
         Assert.Equal(never.Generate(9, 0, 5).Noisy, new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { FullbandSegmentFraction = 0 }).Generate(9, 0, 5).Noisy);

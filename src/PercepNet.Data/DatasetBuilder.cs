@@ -93,6 +93,12 @@ internal sealed record DatasetManifest
             SyntheticNoiseFraction = Stored(nameof(MixtureRecipe.SyntheticNoiseFraction), recipe.SyntheticNoiseFraction),
             BabbleFraction = Stored(nameof(MixtureRecipe.BabbleFraction), recipe.BabbleFraction),
             NoiseModulationFraction = Stored(nameof(MixtureRecipe.NoiseModulationFraction), recipe.NoiseModulationFraction),
+            StationaryNoiseFraction = Stored(nameof(MixtureRecipe.StationaryNoiseFraction), recipe.StationaryNoiseFraction),
+            TonalNoiseFraction = Stored(nameof(MixtureRecipe.TonalNoiseFraction), recipe.TonalNoiseFraction),
+            ImpulsiveNoiseFraction = Stored(nameof(MixtureRecipe.ImpulsiveNoiseFraction), recipe.ImpulsiveNoiseFraction),
+            MusicFraction = Stored(nameof(MixtureRecipe.MusicFraction), recipe.MusicFraction),
+            VehicleNoiseFraction = Stored(nameof(MixtureRecipe.VehicleNoiseFraction), recipe.VehicleNoiseFraction),
+            WeatherNoiseFraction = Stored(nameof(MixtureRecipe.WeatherNoiseFraction), recipe.WeatherNoiseFraction),
         };
     }
 }

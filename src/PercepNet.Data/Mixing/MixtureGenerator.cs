@@ -1,5 +1,6 @@
 using PercepNet.Mixing;
 using PercepNet.Audio;
+using PercepNet.Data.Mixing.Noises;
 using PercepNet.Data.Rooms;
 using PercepNet.Frames;
 
@@ -83,24 +84,28 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
             int count = random.NextDouble() < 0.7 ? 1 : random.NextDouble() < 0.67 ? 2 : 3;
             for (int i = 0; i < count; i++)
             {
-                float[]? part = NoiseLayer(random, length, noiseUsed);
+                float[]? part = NoiseLayer(random, length, noiseUsed, out bool exact);
                 if (part is null)
                 {
                     continue;
                 }
 
-                RandomBiquad(random).Apply(part);
-                // The extra draw only when asked for, so that datasets built without it stay bit-identical.
-                if (Recipe.NoiseTopCutFraction > 0 && random.NextDouble() < Recipe.NoiseTopCutFraction)
+                // Stationary-family layers keep their exact slope and level: no colouring, cut or modulation.
+                if (!exact)
                 {
-                    double corner = 4000 * Math.Pow(3, random.NextDouble());
-                    double depth = 10 + (20 * random.NextDouble());
-                    Biquad.HighShelf(corner, -depth, Rate).Apply(part);
-                }
+                    RandomBiquad(random).Apply(part);
+                    // The extra draw only when asked for, so that datasets built without it stay bit-identical.
+                    if (Recipe.NoiseTopCutFraction > 0 && random.NextDouble() < Recipe.NoiseTopCutFraction)
+                    {
+                        double corner = 4000 * Math.Pow(3, random.NextDouble());
+                        double depth = 10 + (20 * random.NextDouble());
+                        Biquad.HighShelf(corner, -depth, Rate).Apply(part);
+                    }
 
-                if (Recipe.NoiseModulationFraction > 0 && random.NextDouble() < Recipe.NoiseModulationFraction)
-                {
-                    SyntheticNoise.Modulate(random, part, 3 + (17 * random.NextDouble()));
+                    if (Recipe.NoiseModulationFraction > 0 && random.NextDouble() < Recipe.NoiseModulationFraction)
+                    {
+                        SyntheticNoise.Modulate(random, part, 3 + (17 * random.NextDouble()));
+                    }
                 }
 
                 for (int n = 0; n < length; n++)
@@ -186,13 +191,18 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
 
     /// <summary>
     /// One noise layer at a random gain (0 to −12 dB): a recording from a random offset (looped), or, in the recipe's
-    /// shares, synthetic noise or babble; its name goes into <paramref name="used"/>. Null when the recording cannot be
-    /// read.
+    /// shares, synthetic noise, babble or one of the procedural families; its name goes into <paramref name="used"/>.
+    /// <paramref name="exact"/> is set for a stationary-family layer, whose spectrum must not be coloured. Null when the
+    /// recording cannot be read.
     /// </summary>
-    private float[]? NoiseLayer(Random random, int length, List<string> used)
+    private float[]? NoiseLayer(Random random, int length, List<string> used, out bool exact)
     {
-        double kind = Recipe.SyntheticNoiseFraction + Recipe.BabbleFraction > 0 ? random.NextDouble() : 1;
+        exact = false;
+        double kind = Recipe.GeneratedNoiseFraction > 0 ? random.NextDouble() : 1;
         float[] part;
+        NoiseFamily? family = kind >= Recipe.SyntheticNoiseFraction + Recipe.BabbleFraction
+            ? ProceduralFamily(kind - (Recipe.SyntheticNoiseFraction + Recipe.BabbleFraction))
+            : null;
         if (kind < Recipe.SyntheticNoiseFraction)
         {
             part = Synthetic(random, length, used);
@@ -200,6 +210,21 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
         else if (kind < Recipe.SyntheticNoiseFraction + Recipe.BabbleFraction && speech.Count > 0)
         {
             part = Babble(random, length, used);
+        }
+        else if (family is { } chosen)
+        {
+            (part, string name) = chosen switch
+            {
+                NoiseFamily.Stationary => Stationary(random, length),
+                NoiseFamily.Tonal => TonalNoise.Draw(random, length),
+                NoiseFamily.Impulsive => ImpulsiveNoise.Draw(random, length),
+                NoiseFamily.Music => SynthesisedMusic.Draw(random, length),
+                NoiseFamily.Vehicle => VehicleNoise.Draw(random, length),
+                _ => WeatherNoise.Draw(random, length),
+            };
+            ToLayerLevel(part);
+            used.Add(name);
+            exact = chosen == NoiseFamily.Stationary;
         }
         else
         {
@@ -226,6 +251,42 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
         }
 
         return part;
+    }
+
+    /// <summary>
+    /// The procedural family whose share of the layers holds <paramref name="position"/> (measured from the end of the
+    /// synthetic and babble shares), or null where it falls among the recordings.
+    /// </summary>
+    private NoiseFamily? ProceduralFamily(double position)
+    {
+        foreach ((NoiseFamily family, double share) in new[]
+        {
+            (NoiseFamily.Stationary, Recipe.StationaryNoiseFraction),
+            (NoiseFamily.Tonal, Recipe.TonalNoiseFraction),
+            (NoiseFamily.Impulsive, Recipe.ImpulsiveNoiseFraction),
+            (NoiseFamily.Music, Recipe.MusicFraction),
+            (NoiseFamily.Vehicle, Recipe.VehicleNoiseFraction),
+            (NoiseFamily.Weather, Recipe.WeatherNoiseFraction),
+        })
+        {
+            if (position < share)
+            {
+                return family;
+            }
+
+            position -= share;
+        }
+
+        return null;
+    }
+
+    /// <summary>Stationary noise with an exact slope: flat white to 24 kHz a third of the time, else −9 to +6 dB per octave.</summary>
+    private static (float[] Signal, string Name) Stationary(Random random, int length)
+    {
+        double slope = random.NextDouble() < 1.0 / 3 ? 0 : -9 + (15 * random.NextDouble());
+        string name = slope == 0 ? "stationary: white"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stationary: {slope:F1} dB/octave");
+        return (SyntheticNoise.Coloured(random, length, slope), name);
     }
 
     /// <summary>Coloured Gaussian noise, or machine hum over a coloured floor 10–25 dB below it.</summary>

@@ -77,6 +77,43 @@ internal sealed record MixtureRecipe
     /// </summary>
     public double NoiseTopCutFraction { get; init; }
 
+    /// <summary>
+    /// Of the noise layers, the fraction that are stationary noise with an exact spectral slope from −9 to +6 dB per
+    /// octave, a third of them flat white to 24 kHz, left uncoloured by the layer filter, unmodulated and uncut (hiss,
+    /// fans, air conditioning, tape and preamplifier noise). 0 reproduces the recipe before these families existed.
+    /// </summary>
+    public double StationaryNoiseFraction { get; init; } = 0.06;
+
+    /// <summary>Of the noise layers, the fraction that are insect- and bird-like tonal choruses (<see cref="Noises.TonalNoise"/>).</summary>
+    public double TonalNoiseFraction { get; init; } = 0.06;
+
+    /// <summary>Of the noise layers, the fraction that are impulsive: keyboard, mouse, dishes, door (<see cref="Noises.ImpulsiveNoise"/>).</summary>
+    public double ImpulsiveNoiseFraction { get; init; } = 0.06;
+
+    /// <summary>Of the noise layers, the fraction that are synthesised music with drums (<see cref="Noises.SynthesisedMusic"/>).</summary>
+    public double MusicFraction { get; init; } = 0.05;
+
+    /// <summary>Of the noise layers, the fraction that are cars, buses and trains (<see cref="Noises.VehicleNoise"/>).</summary>
+    public double VehicleNoiseFraction { get; init; } = 0.05;
+
+    /// <summary>Of the noise layers, the fraction that are wind, rain, or both (<see cref="Noises.WeatherNoise"/>).</summary>
+    public double WeatherNoiseFraction { get; init; } = 0.05;
+
+    /// <summary>The share of noise layers that are not recordings: synthetic, babble and every procedural family.</summary>
+    public double GeneratedNoiseFraction => SyntheticNoiseFraction + BabbleFraction + StationaryNoiseFraction + TonalNoiseFraction
+        + ImpulsiveNoiseFraction + MusicFraction + VehicleNoiseFraction + WeatherNoiseFraction;
+
+    /// <summary>This recipe with every procedural noise family (stationary, tonal, impulsive, music, vehicle, weather) off.</summary>
+    public MixtureRecipe WithoutProceduralFamilies() => this with
+    {
+        StationaryNoiseFraction = 0,
+        TonalNoiseFraction = 0,
+        ImpulsiveNoiseFraction = 0,
+        MusicFraction = 0,
+        VehicleNoiseFraction = 0,
+        WeatherNoiseFraction = 0,
+    };
+
     public double SpeechOnlyFraction { get; init; } = 0.08;
 
     public double NoiseOnlyFraction { get; init; } = 0.04;

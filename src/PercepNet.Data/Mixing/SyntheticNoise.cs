@@ -141,7 +141,7 @@ internal static class SyntheticNoise
         return power > 0 ? (float)Math.Sqrt(x.Length / power) : 1f;
     }
 
-    private static float Gaussian(Random random)
+    public static float Gaussian(Random random)
     {
         // Box–Muller; 1 − U keeps the logarithm finite.
         double u1 = 1.0 - random.NextDouble();

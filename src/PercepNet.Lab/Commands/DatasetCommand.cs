@@ -57,6 +57,37 @@ internal static class DatasetCommand
                 + "gains learn to follow their own SNR rather than the mid bands'; 0 turns it off.",
             DefaultValueFactory = _ => new MixtureRecipe().NoiseTopCutFraction,
         };
+        var stationary = new Option<double>("--stationary-noise")
+        {
+            Description = "Fraction of noise layers that are stationary noise with an exact slope from -9 to +6 dB per octave, a third of "
+                + "them flat white to 24 kHz, left uncoloured (hiss, fans, air conditioning); 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().StationaryNoiseFraction,
+        };
+        var tonal = new Option<double>("--tonal-noise")
+        {
+            Description = "Fraction of noise layers that are insect- and bird-like choruses: pulsed, swept tones from 2 to 8 kHz; 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().TonalNoiseFraction,
+        };
+        var impulsive = new Option<double>("--impulsive-noise")
+        {
+            Description = "Fraction of noise layers that are impulsive: keyboard, mouse, dishes or a door (decaying bursts with resonances); 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().ImpulsiveNoiseFraction,
+        };
+        var music = new Option<double>("--music")
+        {
+            Description = "Fraction of noise layers that are synthesised music: bass, chords and melody over drums; 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().MusicFraction,
+        };
+        var vehicle = new Option<double>("--vehicle-noise")
+        {
+            Description = "Fraction of noise layers that are cars, buses and trains: engine rumble, roar, squeals and rail joints; 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().VehicleNoiseFraction,
+        };
+        var weather = new Option<double>("--weather-noise")
+        {
+            Description = "Fraction of noise layers that are gusty wind, rain drops, or both; 0 turns it off.",
+            DefaultValueFactory = _ => new MixtureRecipe().WeatherNoiseFraction,
+        };
         var coverage = new Option<string>("--band-coverage")
         {
             Description = "Where a band's target starts to count, given the speech's bandwidth: lower-edge (the speech enters the band) "
@@ -71,7 +102,8 @@ internal static class DatasetCommand
             + "inference chain, and write memory-mappable shards and a JSON manifest. Validation uses held-out speakers and "
             + "noises. Deterministic for a seed; rerunning resumes an interrupted build.")
         {
-            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, fullbandHz, topCut, coverage, jobs,
+            data, output, hours, seed, dry, strength, speed, halls, synthetic, babble, modulation, early, fullband, fullbandHz, topCut,
+            stationary, tonal, impulsive, music, vehicle, weather, coverage, jobs,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -106,10 +138,18 @@ internal static class DatasetCommand
                 FullbandSegmentFraction = Fraction(fullband),
                 FullbandMinHz = Within(fullbandHz, 24000, "from 8000 to 24000 Hz", least: 8000),
                 NoiseTopCutFraction = Fraction(topCut),
+                StationaryNoiseFraction = Fraction(stationary),
+                TonalNoiseFraction = Fraction(tonal),
+                ImpulsiveNoiseFraction = Fraction(impulsive),
+                MusicFraction = Fraction(music),
+                VehicleNoiseFraction = Fraction(vehicle),
+                WeatherNoiseFraction = Fraction(weather),
             };
-            if (recipe.SyntheticNoiseFraction + recipe.BabbleFraction > 1)
+            if (recipe.GeneratedNoiseFraction > 1 + 1e-9)
             {
-                throw new UsageException("--synthetic-noise and --babble together must not exceed 1");
+                throw new UsageException(string.Format(CultureInfo.InvariantCulture,
+                    "the shares of generated noise layers add up to {0:0.###}: --synthetic-noise, --babble, --stationary-noise, --tonal-noise, "
+                    + "--impulsive-noise, --music, --vehicle-noise and --weather-noise together must not exceed 1", recipe.GeneratedNoiseFraction));
             }
 
             var options = new DatasetOptions

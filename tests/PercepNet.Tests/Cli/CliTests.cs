@@ -113,6 +113,9 @@ public sealed class CliTests : IDisposable
         var both = CliRunner.Run("dataset", "build", "--data", data, "--output", PathOf("ds"), "--synthetic-noise", "0.6", "--babble", "0.6");
         Assert.Equal(2, both.Code);
         Assert.Contains("must not exceed 1", both.Error);
+        var families = CliRunner.Run("dataset", "build", "--data", data, "--output", PathOf("ds"), "--music", "0.5", "--weather-noise", "0.5");
+        Assert.Equal(2, families.Code);
+        Assert.Contains("add up to 1.48", families.Error);
         var early = CliRunner.Run("dataset", "build", "--data", data, "--output", PathOf("ds"), "--early-reflections", "0.5");
         Assert.Equal(2, early.Code);
         Assert.Contains("--early-reflections must be from 0 to 0.2 seconds", early.Error);

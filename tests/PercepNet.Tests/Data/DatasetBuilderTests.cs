@@ -137,7 +137,7 @@ public sealed class DatasetBuilderTests : IDisposable
         var catalog = new SourceCatalog(_data);
         var split = new DatasetSplit(catalog, 0.25);
         var recipe = new MixtureRecipe { SegmentSeconds = 1, ReverbFraction = 0, SpeechOnlyFraction = 0, NoiseOnlyFraction = 0 };
-        var recordingsOnly = recipe with { SyntheticNoiseFraction = 0, BabbleFraction = 0, NoiseModulationFraction = 0 };
+        var recordingsOnly = recipe.WithoutProceduralFamilies() with { SyntheticNoiseFraction = 0, BabbleFraction = 0, NoiseModulationFraction = 0 };
         var layers = new List<string>();
         var off = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recordingsOnly);
         for (int i = 0; i < 20; i++)
@@ -207,7 +207,7 @@ public sealed class DatasetBuilderTests : IDisposable
             BabbleFraction = 0,
             LowPassFraction = 0,
             ClippingFraction = 0,
-        };
+        }.WithoutProceduralFamilies();
         var plain = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe);
         var cut = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe with { NoiseTopCutFraction = 1 });
         double plainTilt = 0, cutTilt = 0;
@@ -245,6 +245,116 @@ public sealed class DatasetBuilderTests : IDisposable
         return 10 * Math.Log10(top / mid);
     }
 
+    /// <summary>
+    /// Default model 7's recipe (docs/TRAINING.md, run 38) still makes the mixtures it made when that model was trained:
+    /// knobs added later are off in it and draw nothing. The digest was taken from the generator as it was before the
+    /// procedural noise families existed.
+    /// </summary>
+    [Fact]
+    public void Model7sRecipeRebuildsTheMixturesItMadeBeforeLaterKnobs()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var recipe = Model7Recipe with { SegmentSeconds = 2 };
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (string name in new[] { DatasetBuilder.TrainSplit, DatasetBuilder.ValidationSplit })
+        {
+            MixtureGenerator generator = DatasetBuilder.Generator(catalog, split, recipe, name);
+            for (int i = 0; i < 12; i++)
+            {
+                Mixture mixture = generator.Generate(39, DatasetBuilder.SplitIndex(name), i);
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(mixture.Noisy.AsSpan()));
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(mixture.Target.AsSpan()));
+            }
+        }
+
+        Assert.Equal("7F211E6050F182B2EAB3C20E54BAE6F108E9C484F7D0BF2A188AA07A97162F98", Convert.ToHexString(hash.GetHashAndReset()));
+    }
+
+    /// <summary>The recipe of the dataset default model 7 was fine-tuned on (ds10o), with every later knob off.</summary>
+    private static MixtureRecipe Model7Recipe => new MixtureRecipe
+    {
+        FullbandSegmentFraction = 0.5,
+        FullbandMinHz = 20000,
+        SyntheticNoiseFraction = 0.25,
+        NoiseTopCutFraction = 0.5,
+    }.WithoutProceduralFamilies();
+
+    [Fact]
+    public void StationaryLayersKeepTheirExactSlopeWhiteIsFlatTo24Kilohertz()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var recipe = new MixtureRecipe
+        {
+            SegmentSeconds = 2,
+            NoiseOnlyFraction = 1,
+            LowPassFraction = 0,
+            ClippingFraction = 0,
+            SyntheticNoiseFraction = 0,
+            BabbleFraction = 0,
+        }.WithoutProceduralFamilies();
+        recipe = recipe with { StationaryNoiseFraction = 1 };
+        var generator = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, recipe);
+        int white = 0, sloped = 0;
+        for (int i = 0; i < 40 && (white < 3 || sloped < 3); i++)
+        {
+            Mixture mixture = generator.Generate(11, 0, i);
+            Assert.All(mixture.Info.Noise, name => Assert.StartsWith("stationary: ", name, StringComparison.Ordinal));
+            if (mixture.Info.Noise.Count != 1)
+            {
+                continue;
+            }
+
+            double[] db = NoiseFamilyTests.OctaveLevelsDb(mixture.Noisy, [250, 500, 1000, 2000, 4000, 8000, 16000, 23000]);
+            double fitted = NoiseFamilyTests.Slope(db);
+            if (mixture.Info.Noise[0] == "stationary: white")
+            {
+                white++;
+                Assert.All(db, d => Assert.InRange(d - db.Average(), -1, 1));
+            }
+            else
+            {
+                sloped++;
+                double named = double.Parse(mixture.Info.Noise[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(fitted, named - 0.5, named + 0.5);
+            }
+        }
+
+        Assert.True(white >= 1 && sloped >= 1, $"{white} white and {sloped} sloped single-layer segments");
+    }
+
+    [Theory]
+    [InlineData("stationary: ")]
+    [InlineData("tonal: ")]
+    [InlineData("impulsive: ")]
+    [InlineData("music: ")]
+    [InlineData("vehicle: ")]
+    [InlineData("weather: ")]
+    public void EachFamilysKnobAloneGivesOnlyItsLayersAndMixturesStayFinite(string prefix)
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var none = new MixtureRecipe { SegmentSeconds = 1, SyntheticNoiseFraction = 0, BabbleFraction = 0, SpeechOnlyFraction = 0 }.WithoutProceduralFamilies();
+        MixtureRecipe only = prefix switch
+        {
+            "stationary: " => none with { StationaryNoiseFraction = 1 },
+            "tonal: " => none with { TonalNoiseFraction = 1 },
+            "impulsive: " => none with { ImpulsiveNoiseFraction = 1 },
+            "music: " => none with { MusicFraction = 1 },
+            "vehicle: " => none with { VehicleNoiseFraction = 1 },
+            _ => none with { WeatherNoiseFraction = 1 },
+        };
+        var generator = new MixtureGenerator(catalog, split.TrainSpeech, split.TrainNoise, only);
+        for (int i = 0; i < 6; i++)
+        {
+            Mixture mixture = generator.Generate(12, 0, i);
+            Assert.NotEmpty(mixture.Info.Noise);
+            Assert.All(mixture.Info.Noise, name => Assert.StartsWith(prefix, name, StringComparison.Ordinal));
+            Assert.All(mixture.Noisy, v => Assert.True(float.IsFinite(v)));
+        }
+    }
+
     [Fact]
     public void AManifestWrittenBeforeARecipeKnobExistedReadsItAsOff()
     {
@@ -252,7 +362,8 @@ public sealed class DatasetBuilderTests : IDisposable
         string path = Path.Combine(_root, "old", "manifest.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
         var stored = json["recipe"]!.AsObject();
-        foreach (string knob in new[] { "hallFraction", "syntheticNoiseFraction", "babbleFraction", "noiseModulationFraction" })
+        string[] procedural = ["stationaryNoiseFraction", "tonalNoiseFraction", "impulsiveNoiseFraction", "musicFraction", "vehicleNoiseFraction", "weatherNoiseFraction"];
+        foreach (string knob in new[] { "hallFraction", "syntheticNoiseFraction", "babbleFraction", "noiseModulationFraction" }.Concat(procedural))
         {
             Assert.True(stored.Remove(knob), knob);
         }
@@ -263,6 +374,7 @@ public sealed class DatasetBuilderTests : IDisposable
         Assert.Equal(0, recipe.SyntheticNoiseFraction);
         Assert.Equal(0, recipe.BabbleFraction);
         Assert.Equal(0, recipe.NoiseModulationFraction);
+        Assert.Equal(0, recipe.GeneratedNoiseFraction);
         Assert.Equal(new MixtureRecipe().SpeedPerturbationFraction, recipe.SpeedPerturbationFraction);
     }
 

@@ -43,8 +43,19 @@ public static class AudioDenoising
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(outputPath);
-        if (string.Equals(Path.GetFullPath(inputPath), Path.GetFullPath(outputPath), StringComparison.Ordinal))
+        bool same;
+        try
         {
+            same = ResolvedPath.Same(inputPath, outputPath);
+        }
+        catch (IOException)
+        {
+            throw new AudioFormatException(outputPath, "too many levels of symbolic links on the way to it or to the input");
+        }
+
+        if (same)
+        {
+            // Also through links: writing the output would replace the file the input's name leads to.
             throw new AudioFormatException(outputPath, "refusing to overwrite the input file");
         }
 

@@ -52,15 +52,14 @@ internal static class CommandRunner
         }
     }
 
-    /// <summary>Refuses to write over any of the inputs.</summary>
+    /// <summary>Refuses to write over any of the inputs, whatever links the paths go through.</summary>
     public static void EnsureNotAnInput(string output, params string[] inputs)
     {
-        string full = Path.GetFullPath(output);
         foreach (string input in inputs)
         {
-            if (string.Equals(full, Path.GetFullPath(input), StringComparison.Ordinal))
+            if (ResolvedPath.Same(output, input))
             {
-                throw new UsageException($"{output}: refusing to overwrite an input file");
+                throw new UsageException($"{output}: refusing to overwrite an input file ({input})");
             }
         }
     }

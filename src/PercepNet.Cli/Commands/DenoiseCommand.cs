@@ -74,7 +74,11 @@ internal static class DenoiseCommand
             throw new UsageException($"--root {rootFolder}: no such folder");
         }
 
-        var (files, missing) = Expand(request.Patterns, recursive: request.Root is not null);
+        // Folders are searched without entering the output (or spectrogram) folder, so that a rerun with the output
+        // inside the input tree does not take its own outputs for inputs.
+        string[] outputFolders = [.. new[] { request.Output, request.Spectrogram }
+            .Where(f => f is not null && f != "-" && Directory.Exists(f)).Select(f => Resolve(f!))];
+        var (files, missing) = Expand(request.Patterns, recursive: request.Root is not null, outputFolders);
         if (request.InputList is string list)
         {
             files.AddRange(ReadList(list, request.Root, missing));
@@ -82,8 +86,11 @@ internal static class DenoiseCommand
 
         foreach (string m in missing)
         {
-            Console.Error.WriteLine($"error: {m}: no such file or folder");
+            Console.Error.WriteLine($"error: {m}");
         }
+
+        // One name per real file: two links to one recording are denoised once.
+        files = [.. files.DistinctBy(Resolve, StringComparer.Ordinal)];
 
         var outsideRoot = new List<string>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -105,8 +112,8 @@ internal static class DenoiseCommand
 
         Shard shard = request.Shard ?? Shard.Whole;
         int before = files.Count - outsideRoot.Count;
-        files = [.. files.Distinct(StringComparer.Ordinal).Where(f => !outsideRoot.Contains(f) && shard.Owns(keys[f]))];
-        missing.AddRange(outsideRoot);
+        files = [.. files.Where(f => !outsideRoot.Contains(f) && shard.Owns(keys[f]))];
+        missing.AddRange(outsideRoot.Select(f => $"{f}: not below --root {request.Root}"));
         if (request.Shard is not null)
         {
             string source = shard.Source == "--shard" ? "" : $" (from {shard.Source})";
@@ -162,22 +169,35 @@ internal static class DenoiseCommand
             }
         }
 
-        var inputsFull = new HashSet<string>(files.Select(Path.GetFullPath), StringComparer.Ordinal);
+        // Inputs by where their names really lead: an output reached through a link to an input is that input.
+        var inputsResolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            inputsResolved.TryAdd(Resolve(file), file);
+        }
+
         string Mirrored(string file, string folder, string extension) => request.Root is null
             ? Path.Combine(folder, Path.ChangeExtension(Path.GetFileName(file), extension))
             : Path.Combine(folder, Path.ChangeExtension(keys[file], extension));
         var targets = files.Select(f => toStdout ? "-" : toFolder ? Mirrored(f, request.Output, ".wav") : request.Output).ToList();
-        foreach (string target in targets.Where(t => t != "-"))
+        var writers = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < targets.Count; i++)
         {
-            if (inputsFull.Contains(Path.GetFullPath(target)))
+            if (targets[i] == "-")
             {
-                throw new UsageException($"{target}: refusing to overwrite an input file");
+                continue;
             }
-        }
 
-        if (targets.Where(t => t != "-").Distinct(StringComparer.Ordinal).Count() != targets.Count(t => t != "-"))
-        {
-            throw new UsageException("two inputs would write the same output name; give them different names or separate runs");
+            string real = Resolve(targets[i]);
+            if (inputsResolved.TryGetValue(real, out string? input))
+            {
+                throw new UsageException($"{targets[i]}: refusing to overwrite an input file ({input})");
+            }
+
+            if (!writers.TryAdd(real, files[i]))
+            {
+                throw new UsageException($"{writers[real]} and {files[i]} would both write {targets[i]}; give them different names or separate runs");
+            }
         }
 
         var pictures = new string?[files.Count];
@@ -190,9 +210,12 @@ internal static class DenoiseCommand
             }
 
             pictures = [.. files.Select(f => pictureFile ? spectrogram : Mirrored(f, spectrogram, ".png"))];
-            if (pictures.Any(p => inputsFull.Contains(Path.GetFullPath(p!))))
+            foreach (string picture in pictures.OfType<string>())
             {
-                throw new UsageException($"{spectrogram}: refusing to overwrite an input file");
+                if (inputsResolved.TryGetValue(Resolve(picture), out string? input))
+                {
+                    throw new UsageException($"{picture}: refusing to overwrite an input file ({input})");
+                }
             }
         }
 
@@ -426,31 +449,45 @@ internal static class DenoiseCommand
             }
             else
             {
-                missing.Add(path);
+                missing.Add($"{path}: no such file or folder");
             }
         }
     }
 
-    private static (List<string> Files, List<string> Missing) Expand(string[] patterns, bool recursive)
+    /// <summary>
+    /// The files the patterns name: files as given, globs matched in their folder, and the audio files of folders (below
+    /// them too when <paramref name="recursive"/>). Problems are one line each: a name that matches nothing, a folder that
+    /// cannot be read.
+    /// </summary>
+    private static (List<string> Files, List<string> Problems) Expand(string[] patterns, bool recursive, string[] outputFolders)
     {
         var files = new List<string>();
-        var missing = new List<string>();
+        var problems = new List<string>();
         foreach (string pattern in patterns)
         {
             if (Directory.Exists(pattern))
             {
-                SearchOption depth = recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
-                files.AddRange(Directory.EnumerateFiles(pattern, "*", depth).Where(IsAudio).Order(StringComparer.Ordinal));
+                files.AddRange(AudioFilesIn(pattern, recursive, outputFolders, problems));
             }
             else if (pattern.Contains('*') || pattern.Contains('?'))
             {
                 string directory = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
-                string[] matches = Directory.Exists(directory)
-                    ? [.. Directory.EnumerateFiles(directory, Path.GetFileName(pattern)).Order(StringComparer.Ordinal)]
-                    : [];
+                string[] matches;
+                try
+                {
+                    matches = Directory.Exists(directory)
+                        ? [.. Directory.EnumerateFiles(directory, Path.GetFileName(pattern)).Order(StringComparer.Ordinal)]
+                        : [];
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    problems.Add($"{directory}: cannot be read ({e.Message.TrimEnd('.')})");
+                    continue;
+                }
+
                 if (matches.Length == 0)
                 {
-                    missing.Add(pattern);
+                    problems.Add($"{pattern}: no such file or folder");
                 }
 
                 files.AddRange(matches);
@@ -461,11 +498,85 @@ internal static class DenoiseCommand
             }
             else
             {
-                missing.Add(pattern);
+                problems.Add($"{pattern}: no such file or folder");
             }
         }
 
-        return (files, missing);
+        return (files, problems);
+    }
+
+    /// <summary>
+    /// The audio files of <paramref name="top"/> (and, when <paramref name="recursive"/>, of every folder below it),
+    /// in ordinal order. Linked folders are followed, but each real folder is entered once, so a link back up the tree
+    /// (a loop) is walked once and the walk ends; the output folders are not entered below the top. A folder that cannot
+    /// be read is one problem and the rest of the tree goes on.
+    /// </summary>
+    private static List<string> AudioFilesIn(string top, bool recursive, string[] outputFolders, List<string> problems)
+    {
+        var found = new List<string>();
+        var entered = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new Stack<string>();
+        folders.Push(top);
+        while (folders.TryPop(out string? folder))
+        {
+            string real;
+            try
+            {
+                real = Resolve(folder);
+            }
+            catch (UsageException e)
+            {
+                problems.Add(e.Message);
+                continue;
+            }
+
+            if (!entered.Add(real) || (folder != top && outputFolders.Any(o => ResolvedPath.IsWithin(real, o))))
+            {
+                continue;
+            }
+
+            List<string> entries;
+            try
+            {
+                entries = [.. Directory.EnumerateFileSystemEntries(folder)];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"{folder}: cannot be read ({e.Message.TrimEnd('.')})");
+                continue;
+            }
+
+            foreach (string entry in entries.OrderDescending(StringComparer.Ordinal))
+            {
+                if (Directory.Exists(entry))
+                {
+                    if (recursive)
+                    {
+                        folders.Push(entry);
+                    }
+                }
+                else if (IsAudio(entry) && File.Exists(entry))
+                {
+                    found.Add(entry);
+                }
+            }
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>Where <paramref name="path"/> really leads (<see cref="ResolvedPath"/>); a loop of links is a usage error naming it.</summary>
+    private static string Resolve(string path)
+    {
+        try
+        {
+            return ResolvedPath.Of(path);
+        }
+        catch (IOException)
+        {
+            throw new UsageException($"{path}: too many levels of symbolic links");
+        }
     }
 
     private static bool IsAudio(string path) => AudioExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());

@@ -42,7 +42,7 @@ public sealed class WavWriter : IDisposable
             throw new AudioFormatException(path, "cannot be written: it is a folder");
         }
 
-        _temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        _temporary = System.IO.Path.Combine(directory, $"{TemporaryPrefix(Path)}{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             _stream = new FileStream(_temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -148,19 +148,49 @@ public sealed class WavWriter : IDisposable
         _committed = true;
     }
 
-    /// <summary>Closes the file; without <see cref="Commit"/>, deletes it and leaves the target as it was.</summary>
+    /// <summary>
+    /// Closes the file; without <see cref="Commit"/>, deletes it and leaves the target as it was, even when closing
+    /// fails (a full disk refuses the last buffered bytes).
+    /// </summary>
     public void Dispose()
     {
-        if (_ownsStream)
+        try
         {
-            _stream.Dispose();
+            if (_ownsStream)
+            {
+                _stream.Dispose();
+            }
+        }
+        catch (IOException) when (!_committed && _temporary is not null)
+        {
+            // The file is abandoned below: what could not be written no longer matters.
+        }
+        finally
+        {
+            if (!_committed && _temporary is not null)
+            {
+                File.Delete(_temporary);
+                UnfinishedFiles.Unregister(_temporary);
+            }
+        }
+    }
+
+    /// <summary>
+    /// How the names of the temporary files written for <paramref name="path"/> begin (a dot, then the file's name,
+    /// shortened where needed so that the whole temporary name, with the process and a random part, stays within the
+    /// 255 bytes most file systems allow). A folder's leftovers from a killed run are the files with this prefix.
+    /// </summary>
+    internal static string TemporaryPrefix(string path)
+    {
+        // "." + name + "." + process id (≤ 10 digits) + "." + 32 hex digits + ".tmp" ≤ 255 bytes.
+        const int MostNameBytes = 255 - 1 - 1 - 10 - 1 - 32 - 4;
+        string name = System.IO.Path.GetFileName(path);
+        while (System.Text.Encoding.UTF8.GetByteCount(name) > MostNameBytes)
+        {
+            name = name[..^(char.IsLowSurrogate(name[^1]) && name.Length > 1 ? 2 : 1)];
         }
 
-        if (!_committed && _temporary is not null)
-        {
-            File.Delete(_temporary);
-            UnfinishedFiles.Unregister(_temporary);
-        }
+        return $".{name}.";
     }
 
     /// <summary>Writes a whole mono signal.</summary>

@@ -39,6 +39,11 @@ internal static class CommandRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return UsageError;
         }
+        catch (OutputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return OutputError;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
@@ -66,3 +71,6 @@ internal static class CommandRunner
 }
 
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Something the command must write cannot be written (exit code 4); the message names it.</summary>
+internal sealed class OutputException(string message) : Exception(message);

@@ -20,18 +20,44 @@ internal sealed class CompletionLog : IDisposable
 
     private CompletionLog(FileStream stream) => _stream = stream;
 
+    /// <summary>The log file's path.</summary>
+    public string FilePath => _stream.Name;
+
     public sealed record Entry(string Input, string Output, long InputBytes, string InputModified, string? OutputSha256,
         double AudioSeconds, double WallSeconds, string Status, string? Error, string Settings, string Finished, string Shard);
 
     public sealed record Start(string Shard, int Inputs, string Settings, string Time);
 
-    /// <summary>Opens (or makes) the log of <paramref name="shard"/> in <paramref name="outputFolder"/> for appending.</summary>
+    /// <summary>The log of <paramref name="shard"/> in <paramref name="outputFolder"/>.</summary>
+    public static string PathOf(string outputFolder, Shard shard) => Path.Combine(outputFolder, FolderName, $"shard-{shard.Name}.jsonl");
+
+    /// <summary>
+    /// Opens (or makes) the log of <paramref name="shard"/> in <paramref name="outputFolder"/> for appending. A log whose
+    /// last line was cut (a killed process, a full disk) gets its line ended first, so the next line stays whole.
+    /// </summary>
     public static CompletionLog Open(string outputFolder, Shard shard)
     {
-        string folder = Path.Combine(outputFolder, FolderName);
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, $"shard-{shard.Name}.jsonl");
-        return new CompletionLog(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
+        Directory.CreateDirectory(Path.Combine(outputFolder, FolderName));
+        var stream = new FileStream(PathOf(outputFolder, shard), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            if (stream.Length > 0)
+            {
+                stream.Position = stream.Length - 1;
+                if (stream.ReadByte() != '\n')
+                {
+                    stream.WriteByte((byte)'\n');
+                }
+            }
+
+            stream.Position = stream.Length;
+            return new CompletionLog(stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     public void WriteStart(Start start) => WriteLine(writer =>

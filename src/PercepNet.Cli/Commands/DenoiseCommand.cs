@@ -221,15 +221,17 @@ internal static class DenoiseCommand
 
         Model model = ModelOptions.Load(request.ModelPath);
         var indices = Enumerable.Range(0, files.Count).ToList();
+        // A batch first takes its shard's lock (one run per shard at a time), then deletes what a killed run of the shard
+        // left (which frees the space a full disk lost to it), and only then writes to its log.
         using Batch? batch = request.IsBatch
-            ? Batch.Begin(request.Output, Batch.SettingsText(request.ModelPath, model, request.Options, request.KeepDelay, request.AsFloat), shard, files.Count)
+            ? Batch.Begin(request.Output, Batch.SettingsText(request.ModelPath, model, request.Options, request.KeepDelay, request.AsFloat), shard, files.Count,
+                beforeLogging: () => targets.ForEach(RemoveStaleTemporaries))
             : null;
         if (batch is not null)
         {
             indices = [.. indices.Where(i => !batch.IsDone(files[i], targets[i]))];
             foreach (int i in indices)
             {
-                RemoveStaleTemporaries(targets[i]);
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(targets[i]))!);
                 if (pictures[i] is string picture)
                 {
@@ -244,12 +246,19 @@ internal static class DenoiseCommand
             return new Job(files[i], targets[i], pictures[i], weight, rate, channels);
         })];
         using var interruption = Interruption.Watch();
-        return Process(jobs, model, request, missing.Count, toStdout, batch, files.Count - jobs.Length);
+        int code = Process(jobs, model, request, missing.Count, toStdout, batch, files.Count - jobs.Length);
+        if (batch?.LogProblem is string problem)
+        {
+            Console.Error.WriteLine($"error: {problem}");
+            return code == 0 ? CommandRunner.OutputError : code;
+        }
+
+        return code;
     }
 
     /// <summary>
     /// Deletes what a killed run left while writing <paramref name="target"/> (its hidden temporary files): only the
-    /// process of the target's shard writes it, so none of them can be in use.
+    /// run holding the lock of the target's shard writes it, so none of them can be in use.
     /// </summary>
     private static void RemoveStaleTemporaries(string target)
     {
@@ -259,9 +268,13 @@ internal static class DenoiseCommand
             return;
         }
 
-        foreach (string stale in Directory.EnumerateFiles(folder, $".{Path.GetFileName(target)}.*.tmp"))
+        string prefix = WavWriter.TemporaryPrefix(target);
+        foreach (string stale in Directory.EnumerateFiles(folder, "*.tmp"))
         {
-            File.Delete(stale);
+            if (Path.GetFileName(stale).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                File.Delete(stale);
+            }
         }
     }
 
@@ -306,7 +319,9 @@ internal static class DenoiseCommand
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    errors[i] = $"{job.Output}: cannot be written ({e.Message.TrimEnd('.')})";
+                    // The system's message may name the hidden temporary file; the user knows only the output.
+                    string why = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*:?\s*'[^']*'", "").TrimEnd('.', ' ');
+                    errors[i] = $"{job.Output}: cannot be written ({why})";
                     failedOnOutput[i] = true;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)

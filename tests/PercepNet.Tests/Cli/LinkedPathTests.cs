@@ -131,7 +131,7 @@ public sealed class LinkedPathTests : IDisposable
         Assert.Contains($"{first} and {second} would both write {PathOf("out", "x.wav")}", result.Error);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AnUnreadableFolderIsOneLineAndTheRestOfTheTreeIsDenoised()
     {
         // The root user reads any folder, so the tool then runs as nobody (as the Kubernetes image does).

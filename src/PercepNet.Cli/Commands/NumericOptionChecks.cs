@@ -7,6 +7,28 @@ namespace PercepNet.Cli.Commands;
 internal static class NumericOptionChecks
 {
     /// <summary>
+    /// The option's value, or false (with an error naming the option and the word given) when the word is not a number
+    /// of the option's type: reading a value that failed to convert would otherwise throw inside the parser.
+    /// </summary>
+    public static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            string given = string.Join(' ', result.Tokens.Select(t => t.Value));
+            Type type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+            string kind = type == typeof(int) || type == typeof(long) ? "a whole number" : "a number";
+            result.AddError($"{result.Option.Name} takes {kind}, not '{given}'.");
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Refuses NaN and negative values (and infinities unless <paramref name="allowInfinity"/>) with a message naming
     /// the option; an absent optional value passes.
     /// </summary>
@@ -14,7 +36,7 @@ internal static class NumericOptionChecks
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<T>() is IConvertible value)
+            if (TryGetValue(result, out T? read) && read is IConvertible value)
             {
                 double x = value.ToDouble(CultureInfo.InvariantCulture);
                 if (double.IsNaN(x) || x < 0 || (!allowInfinity && double.IsInfinity(x)))
@@ -30,7 +52,7 @@ internal static class NumericOptionChecks
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int value && (value < least || value > most))
+            if (TryGetValue(result, out int? read) && read is int value && (value < least || value > most))
             {
                 result.AddError($"{option.Name} takes {what} from {least} to {most} (got {value}).");
             }
@@ -42,8 +64,7 @@ internal static class NumericOptionChecks
     {
         option.Validators.Add(result =>
         {
-            int value = result.GetValueOrDefault<int>();
-            if (value < least || value > most)
+            if (TryGetValue(result, out int value) && (value < least || value > most))
             {
                 result.AddError(most == int.MaxValue
                     ? $"{option.Name} takes {what} of at least {least} (got {value})."

@@ -31,9 +31,14 @@ internal sealed class RuntimeOptions
         {
             option.Validators.Add(result =>
             {
+                if (!NumericOptionChecks.TryGetValue(result, out float? value))
+                {
+                    return;
+                }
+
                 try
                 {
-                    _ = Apply(new DenoiserOptions(), option, result.GetValueOrDefault<float?>());
+                    _ = Apply(new DenoiserOptions(), option, value);
                 }
                 catch (ArgumentOutOfRangeException e)
                 {

@@ -78,7 +78,8 @@ internal static class DenoiseCommand
         // inside the input tree does not take its own outputs for inputs.
         string[] outputFolders = [.. new[] { request.Output, request.Spectrogram }
             .Where(f => f is not null && f != "-" && Directory.Exists(f)).Select(f => Resolve(f!))];
-        var (files, missing) = Expand(request.Patterns, recursive: request.Root is not null, outputFolders);
+        var skipped = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var (files, missing) = Expand(request.Patterns, recursive: request.Root is not null, outputFolders, skipped);
         if (request.InputList is string list)
         {
             files.AddRange(ReadList(list, request.Root, missing));
@@ -87,6 +88,22 @@ internal static class DenoiseCommand
         foreach (string m in missing)
         {
             Console.Error.WriteLine($"error: {m}");
+        }
+
+        if (skipped.Count > 0)
+        {
+            string kinds = string.Join(", ", skipped.Select(k => $"{k.Key} {k.Value}"));
+            Console.Error.WriteLine($"warning: {skipped.Values.Sum()} file(s) in the folders given skipped: not WAV, MP3 or Ogg Vorbis ({kinds})");
+        }
+
+        if (files.Count == 0 && missing.Count == 0)
+        {
+            // Nothing to denoise is a failure, so that a wrong mount or an empty folder does not pass as a finished job.
+            string[] folders = [.. request.Patterns.Where(Directory.Exists)];
+            string where = request.InputList is string named && folders.Length == 0 ? $"{named}: names no input"
+                : $"{string.Join(", ", folders.DefaultIfEmpty(string.Join(", ", request.Patterns)))}: no audio files (.wav, .mp3, .ogg) to denoise";
+            Console.Error.WriteLine($"error: {where}");
+            return CommandRunner.InputError;
         }
 
         // One name per real file: two links to one recording are denoised once.
@@ -120,17 +137,9 @@ internal static class DenoiseCommand
             Console.Error.WriteLine($"shard {shard.Index} of {shard.Count}{source}: {files.Count} of {before} inputs");
         }
 
-        if (files.Count == 0)
+        if (files.Count == 0 && missing.Count > 0)
         {
-            if (missing.Count > 0)
-            {
-                return CommandRunner.InputError;
-            }
-
-            if (!request.IsBatch)
-            {
-                throw new UsageException("no audio files (.wav, .mp3, .ogg) in the folders given");
-            }
+            return CommandRunner.InputError;
         }
 
         bool toStdout = request.Output == "-";
@@ -474,7 +483,7 @@ internal static class DenoiseCommand
     /// them too when <paramref name="recursive"/>). Problems are one line each: a name that matches nothing, a folder that
     /// cannot be read.
     /// </summary>
-    private static (List<string> Files, List<string> Problems) Expand(string[] patterns, bool recursive, string[] outputFolders)
+    private static (List<string> Files, List<string> Problems) Expand(string[] patterns, bool recursive, string[] outputFolders, SortedDictionary<string, int> skipped)
     {
         var files = new List<string>();
         var problems = new List<string>();
@@ -482,7 +491,7 @@ internal static class DenoiseCommand
         {
             if (Directory.Exists(pattern))
             {
-                files.AddRange(AudioFilesIn(pattern, recursive, outputFolders, problems));
+                files.AddRange(AudioFilesIn(pattern, recursive, outputFolders, problems, skipped));
             }
             else if (pattern.Contains('*') || pattern.Contains('?'))
             {
@@ -524,9 +533,10 @@ internal static class DenoiseCommand
     /// The audio files of <paramref name="top"/> (and, when <paramref name="recursive"/>, of every folder below it),
     /// in ordinal order. Linked folders are followed, but each real folder is entered once, so a link back up the tree
     /// (a loop) is walked once and the walk ends; the output folders are not entered below the top. A folder that cannot
-    /// be read is one problem and the rest of the tree goes on.
+    /// be read is one problem and the rest of the tree goes on. Files of other kinds are counted by extension in
+    /// <paramref name="skipped"/>.
     /// </summary>
-    private static List<string> AudioFilesIn(string top, bool recursive, string[] outputFolders, List<string> problems)
+    private static List<string> AudioFilesIn(string top, bool recursive, string[] outputFolders, List<string> problems, SortedDictionary<string, int> skipped)
     {
         var found = new List<string>();
         var entered = new HashSet<string>(StringComparer.Ordinal);
@@ -570,9 +580,18 @@ internal static class DenoiseCommand
                         folders.Push(entry);
                     }
                 }
-                else if (IsAudio(entry) && File.Exists(entry))
+                else if (File.Exists(entry))
                 {
-                    found.Add(entry);
+                    if (IsAudio(entry))
+                    {
+                        found.Add(entry);
+                    }
+                    else if (!Path.GetFileName(entry).StartsWith('.'))
+                    {
+                        // Hidden files (a batch's own temporaries and logs among them) are not reported.
+                        string kind = Path.GetExtension(entry).ToLowerInvariant() is { Length: > 0 } e ? e : "no extension";
+                        skipped[kind] = skipped.GetValueOrDefault(kind) + 1;
+                    }
                 }
             }
         }

@@ -204,19 +204,32 @@ public sealed class BatchTests : IDisposable
         // deploy/slurm/denoise-array.sbatch as Slurm would run an array numbered 1-3: three tasks, one shard each.
         string inputs = MakeInputs();
         string output = Path.Combine(_root, "cleaned");
-        for (int task = 1; task <= 3; task++)
-        {
-            (int code, string text) = Finish(ChildProcess.Start("bash", [Repository.PathOf("deploy", "slurm", "denoise-array.sbatch"), inputs, output],
+        (int Code, string Text) Task(int id, int min, int count) =>
+            Finish(ChildProcess.Start("bash", [Repository.PathOf("deploy", "slurm", "denoise-array.sbatch"), inputs, output],
                 new Dictionary<string, string>
                 {
                     ["PERCEPNET"] = Tool,
-                    ["SLURM_ARRAY_TASK_ID"] = $"{task}",
-                    ["SLURM_ARRAY_TASK_MIN"] = "1",
-                    ["SLURM_ARRAY_TASK_COUNT"] = "3",
+                    ["PERCEPNET_SHARDS"] = "3",
+                    ["PERCEPNET_FIRST_TASK"] = "1",
+                    ["SLURM_ARRAY_TASK_ID"] = $"{id}",
+                    ["SLURM_ARRAY_TASK_MIN"] = $"{min}",
+                    ["SLURM_ARRAY_TASK_COUNT"] = $"{count}",
                     ["SLURM_CPUS_PER_TASK"] = "1",
                 }));
+
+        // Task 2 alone first, as a rerun of one task (sbatch --array=2) would be: Slurm says one task, from 2, and the
+        // script keeps the task's place, shard 1 of 3, instead of taking the whole corpus as shard 0 of 1.
+        (int alone, string aloneText) = Task(2, 2, 1);
+        Assert.True(alone == 0, aloneText);
+        Assert.Contains("shard 1 of 3: ", aloneText, StringComparison.Ordinal);
+        int doneAlone = DoneCounts(output).Count;
+        Assert.InRange(doneAlone, 30, 110);
+
+        for (int task = 1; task <= 3; task++)
+        {
+            (int code, string text) = Task(task, 1, 3);
             Assert.True(code == 0, text);
-            Assert.Contains($"shard {task - 1} of 3 (from SLURM_ARRAY_TASK_ID", text, StringComparison.Ordinal);
+            Assert.Contains($"shard {task - 1} of 3: ", text, StringComparison.Ordinal);
         }
 
         Assert.Equal(201, DoneCounts(output).Count);

@@ -330,7 +330,7 @@ internal static class DenoiseCommand
                 {
                     // The system's message may name the hidden temporary file; the user knows only the output.
                     string why = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*:?\s*'[^']*'", "").TrimEnd('.', ' ');
-                    errors[i] = $"{job.Output}: cannot be written ({why})";
+                    errors[i] = job.Output == "-" ? $"standard output cannot be written ({why}); is it closed?" : $"{job.Output}: cannot be written ({why})";
                     failedOnOutput[i] = true;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -409,7 +409,7 @@ internal static class DenoiseCommand
         double seconds;
         if (toStdout)
         {
-            using Stream stdout = Console.OpenStandardOutput();
+            using Stream stdout = StandardOutput.Open();
             seconds = AudioDenoising.DenoiseFile(job.Input, stdout, model, request.Options, format, OnBlock);
         }
         else

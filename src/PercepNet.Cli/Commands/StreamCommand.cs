@@ -32,7 +32,7 @@ internal static class StreamCommand
     {
         Model model = ModelOptions.Load(modelPath);
         using Stream stdin = Console.OpenStandardInput();
-        using var stdout = new OutputGuard(Console.OpenStandardOutput());
+        using var stdout = new OutputGuard(StandardOutput.Open());
         int ignored;
         try
         {

@@ -16,6 +16,13 @@ public static class AudioFile
             throw new AudioFormatException(path, "file not found");
         }
 
+        if (new FileInfo(path).Length == 0)
+        {
+            // Also a pipe or a device, which report no length: a FIFO would wait for a writer for ever and a device could be
+            // endless. A regular file of audio always has a header.
+            throw new AudioFormatException(path, "is empty, or is not a regular file (a pipe or a device; pipe audio into 'percepnet stream')");
+        }
+
         Span<byte> head = stackalloc byte[12];
         int got;
         try

@@ -70,11 +70,11 @@ public sealed class Model
 
     /// <summary>Reads a model from a stream (to its end).</summary>
     /// <param name="stream">The model file's bytes.</param>
-    /// <exception cref="ModelFormatException">The bytes are not a model this library runs.</exception>
+    /// <exception cref="ModelFormatException">The bytes are not a model this library runs (a stream longer than 64 MiB, more than any model, is refused without being read to its end).</exception>
     public static Model Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (stream.CanSeek && stream.Length - stream.Position is long left and <= int.MaxValue)
+        if (stream.CanSeek && stream.Length - stream.Position is long left and > 0 and <= ModelFile.MostBytes)
         {
             // One buffer of the right size, not a growing copy: a model is megabytes.
             byte[] bytes = new byte[left];
@@ -82,9 +82,8 @@ public sealed class Model
             return new Model(ModelFile.Read(bytes));
         }
 
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return new Model(ModelFile.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        // A stream without a length (or with one no model has) is read up to the largest model and refused beyond it.
+        return new Model(ModelFile.Read(ModelFile.ReadAtMost(stream, "the stream")));
     }
 
     /// <summary>The preset, weights and description in one line.</summary>

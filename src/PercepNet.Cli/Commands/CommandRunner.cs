@@ -44,6 +44,11 @@ internal static class CommandRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return OutputError;
         }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return InputError;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
@@ -71,6 +76,9 @@ internal static class CommandRunner
 }
 
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Something the command must read (a model, a list) cannot be read (exit code 3); the message names it.</summary>
+internal sealed class InputException(string message) : Exception(message);
 
 /// <summary>Something the command must write cannot be written (exit code 4); the message names it.</summary>
 internal sealed class OutputException(string message) : Exception(message);

@@ -174,7 +174,7 @@ internal static class DenoiseCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UsageException($"{request.Output}: cannot make the output folder ({e.Message.TrimEnd('.')})");
+                throw new OutputException($"{request.Output}: cannot make the output folder ({e.Message.TrimEnd('.')})");
             }
         }
 
@@ -215,7 +215,14 @@ internal static class DenoiseCommand
             bool pictureFile = files.Count == 1 && !several && spectrogram.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(spectrogram);
             if (!pictureFile)
             {
-                Directory.CreateDirectory(spectrogram);
+                try
+                {
+                    Directory.CreateDirectory(spectrogram);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new OutputException($"{spectrogram}: cannot make the spectrogram folder ({e.Message.TrimEnd('.')})");
+                }
             }
 
             pictures = [.. files.Select(f => pictureFile ? spectrogram : Mirrored(f, spectrogram, ".png"))];
@@ -234,7 +241,11 @@ internal static class DenoiseCommand
         // left (which frees the space a full disk lost to it), and only then writes to its log.
         using Batch? batch = request.IsBatch
             ? Batch.Begin(request.Output, Batch.SettingsText(request.ModelPath, model, request.Options, request.KeepDelay, request.AsFloat), shard, files.Count,
-                beforeLogging: () => targets.ForEach(RemoveStaleTemporaries))
+                beforeLogging: () =>
+                {
+                    targets.ForEach(RemoveStaleTemporaries);
+                    pictures.OfType<string>().ToList().ForEach(RemoveStaleTemporaries);
+                })
             : null;
         if (batch is not null)
         {

@@ -20,7 +20,7 @@ internal static class ModelOptions
         }
         catch (ModelFormatException e)
         {
-            throw new UsageException(e.Message);
+            throw new InputException(e.Message);
         }
     }
 }

@@ -43,6 +43,12 @@ internal static class StreamCommand
             Console.Error.WriteLine($"error: standard output cannot be written ({e.Message}); is it closed?");
             return CommandRunner.OutputError;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Every write goes through the guard, so this is the input (a folder given as standard input, a read error).
+            Console.Error.WriteLine($"error: standard input cannot be read ({e.Message.TrimEnd('.')})");
+            return CommandRunner.InputError;
+        }
 
         if (ignored > 0)
         {

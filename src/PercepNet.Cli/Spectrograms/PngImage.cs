@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using PercepNet.Audio;
 using PercepNet.Network;
 
 namespace PercepNet.Cli.Spectrograms;
@@ -67,23 +68,33 @@ internal sealed class PngImage
         }
     }
 
-    /// <summary>Writes the PNG to a temporary file beside <paramref name="path"/> and renames it into place.</summary>
+    /// <summary>
+    /// Writes the PNG to a temporary file beside <paramref name="path"/> and renames it into place. The temporary file
+    /// has an unpredictable hidden name and is created exclusively (never through an existing file or link, so that in
+    /// a shared folder nobody can point it at another file); it is deleted on failure or interruption.
+    /// </summary>
     public void Save(string path)
     {
-        string temporary = path + $".{Environment.ProcessId}.tmp";
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $"{WavWriter.TemporaryPrefix(full)}{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (FileStream stream = File.Create(temporary))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
+                UnfinishedFiles.Register(temporary);
                 Write(stream);
             }
 
-            File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, full, overwrite: true);
         }
         catch
         {
             File.Delete(temporary);
             throw;
+        }
+        finally
+        {
+            UnfinishedFiles.Unregister(temporary);
         }
     }
 

@@ -212,7 +212,7 @@ internal static class DatasetCommand
             }
             catch (FileNotFoundException e)
             {
-                throw new UsageException(e.Message);
+                throw new InputException(e.Message);
             }
 
             PrintStats(directory, manifest);

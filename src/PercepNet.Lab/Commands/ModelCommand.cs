@@ -119,7 +119,7 @@ internal static class ModelCommand
 /// <summary>Reads model files with their float parameters, for the commands that rewrite them.</summary>
 internal static class StoredModels
 {
-    /// <summary>Reads a model file; a malformed one is a usage error naming the file and the problem.</summary>
+    /// <summary>Reads a model file; a malformed one is an input error naming the file and the problem.</summary>
     public static StoredModel Read(string path)
     {
         try
@@ -128,7 +128,7 @@ internal static class StoredModels
         }
         catch (ModelFormatException e)
         {
-            throw new UsageException(e.Message);
+            throw new InputException(e.Message);
         }
     }
 }

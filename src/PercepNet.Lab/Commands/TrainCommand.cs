@@ -96,7 +96,7 @@ internal static class TrainCommand
             }
             catch (DatasetException e)
             {
-                throw new UsageException(e.Message);
+                throw new InputException(e.Message);
             }
             catch (InvalidOperationException e)
             {
@@ -135,7 +135,7 @@ internal static class TrainCommand
             }
             catch (DatasetException e)
             {
-                throw new UsageException(e.Message);
+                throw new InputException(e.Message);
             }
 
             // The split's segments in shard order are its indices 0..N-1: dry ones apart from reverberant ones, whose

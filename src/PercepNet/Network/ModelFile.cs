@@ -39,7 +39,21 @@ internal static class ModelFile
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // A pipe or a device has no length: opening a FIFO would wait for a writer for ever, and /dev/zero would be
+            // read until memory ran out. Every model is a regular file of known, bounded size.
+            long length = new FileInfo(path).Length;
+            if (length == 0)
+            {
+                throw new ModelFormatException($"{path}: is empty, or is not a regular file (a pipe or a device)");
+            }
+
+            if (length > MostBytes)
+            {
+                throw new ModelFormatException($"{path}: {length:N0} bytes is larger than any model ({MostBytes:N0} at most)");
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            bytes = ReadAtMost(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -54,6 +68,31 @@ internal static class ModelFile
         {
             throw new ModelFormatException($"{path}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The largest model file read: twice the paper-size network stored as float32 (about 32 MB). Anything longer is
+    /// refused before it is read, so that a wrong path (a device, an endless stream) cannot exhaust memory.
+    /// </summary>
+    public const int MostBytes = 64 << 20;
+
+    /// <summary>The whole of <paramref name="stream"/>, refused when it goes on past <see cref="MostBytes"/>.</summary>
+    public static byte[] ReadAtMost(Stream stream, string name)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MostBytes)
+            {
+                throw new ModelFormatException($"{name}: more than {MostBytes:N0} bytes, larger than any model");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     public static StoredModel Read(ReadOnlySpan<byte> bytes)

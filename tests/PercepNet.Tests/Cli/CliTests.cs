@@ -94,12 +94,12 @@ public sealed class CliTests : IDisposable
     {
         string model = PathOf("random.pnm");
         var missingModel = CliRunner.Run("validate", "--dataset", PathOf("no-dataset"), PathOf("absent.pnm"));
-        Assert.Equal(2, missingModel.Code);
+        Assert.Equal(3, missingModel.Code);
         Assert.Contains("absent.pnm", missingModel.Error);
 
         Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "-o", model).Code);
         var missingDataset = CliRunner.Run("validate", "--dataset", PathOf("no-dataset"), model);
-        Assert.Equal(2, missingDataset.Code);
+        Assert.Equal(3, missingDataset.Code);
         Assert.Contains("no-dataset", missingDataset.Error);
     }
 

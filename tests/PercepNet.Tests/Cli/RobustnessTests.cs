@@ -166,7 +166,7 @@ public sealed class RobustnessTests : IDisposable
     public void AFolderIsNotAModelFile()
     {
         var result = CliRunner.Run("model", "info", _root);
-        Assert.Equal(2, result.Code);
+        Assert.Equal(3, result.Code);
         Assert.Equal([$"error: {_root}: is a folder, not a model file"], Lines(result.Error));
     }
 

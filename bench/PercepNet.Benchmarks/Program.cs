@@ -7,4 +7,11 @@ if (args is ["stream-cpu", string seconds, string rate])
     return;
 }
 
+if (args is ["first-sound", .. var rest])
+{
+    // A fresh process's slowest 10 ms block, the first sound after a digital silence included.
+    PercepNet.Benchmarks.FirstSound.Run(rest.Length > 0 ? rest[0] : null);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PercepNet.Benchmarks.FftBenchmarks).Assembly).Run(args);

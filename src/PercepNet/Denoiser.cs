@@ -13,7 +13,8 @@ namespace PercepNet;
 /// <see cref="Latency"/> samples (1919: 30 ms of window overlap and look-ahead plus up to 479 samples waiting for a
 /// 10 ms frame to fill, the least any block-size-independent stream can promise). <see cref="ProcessFrame"/> takes
 /// whole 480-sample frames and has <see cref="FrameLatency"/> = 1440. Use one or the other on an instance (or
-/// <see cref="Reset"/> in between). Nothing is allocated per call.</para>
+/// <see cref="Reset"/> in between). Nothing is allocated and nothing is computed once-for-all in any call after the
+/// constructor, whatever the input (the first sound after a digital silence included).</para>
 /// <para>Input samples that are NaN or infinite are taken as 0 and others are clamped to [−1, 1]; the output is
 /// always finite and within [−1, 1].</para>
 /// </summary>
@@ -35,7 +36,7 @@ public sealed class Denoiser
     /// <param name="model">The network's weights, shared with other denoisers; null for <see cref="Model.Default"/>.</param>
     /// <param name="options">Run-time settings; null for the defaults.</param>
     public Denoiser(Model? model = null, DenoiserOptions? options = null)
-        : this((model ?? Model.Default).Compiled, options)
+        : this(Prepared(model, options).Compiled, options)
     {
     }
 
@@ -52,6 +53,37 @@ public sealed class Denoiser
         _stream = new HopStream(_chain);
         Options = options;
     }
+
+    /// <summary>
+    /// <paramref name="model"/> (or the default) with what the silence skip needs computed now, once per model: without
+    /// it, the first frame of sound after half a second of digital silence would compute it (about a second in a fresh
+    /// process, and megabytes allocated) in the middle of a stream.
+    /// </summary>
+    internal static Model Prepared(Model? model, DenoiserOptions? options)
+    {
+        Model chosen = model ?? Model.Default;
+        chosen.PrepareForLiveUse();
+        if (Interlocked.Exchange(ref _warmedUp, 1) == 0)
+        {
+            // Once per process, a throw-away denoiser runs every path a stream takes (silence, its skip, the first sound
+            // after it), so that their code is compiled here and not in a real-time call (block 0 took 5-20 ms).
+            var scratch = new Denoiser(chosen.Compiled, options);
+            var block = new float[FrameLayout.HopSize];
+            for (int b = 0; b < 70; b++)
+            {
+                for (int i = 0; i < block.Length; i++)
+                {
+                    block[i] = b < 60 ? 0f : 0.01f * MathF.Sin(0.37f * ((b * block.Length) + i));
+                }
+
+                scratch.Process(block, block);
+            }
+        }
+
+        return chosen;
+    }
+
+    private static int _warmedUp;
 
     private enum Mode
     {

@@ -47,7 +47,7 @@ public sealed class StreamDenoiser
         }
 
         SampleRate = sampleRate;
-        CompiledModel compiled = (model ?? Model.Default).Compiled;
+        CompiledModel compiled = Denoiser.Prepared(model, options).Compiled;
         options ??= new DenoiserOptions();
         _channels = new ChannelStream[channels];
         for (int c = 0; c < channels; c++)

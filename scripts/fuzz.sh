@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes one reader with AFL++ and SharpFuzz until it has run EXECUTIONS inputs (default 1,000,000), then prints the
-# executions, crashes and hangs. Harnesses: wav, mp3, ogg, model, pcm (tests/PercepNet.Fuzz).
+# executions, crashes and hangs. Harnesses: wav, mp3, ogg, model, pcm, batchlog, cmdline (tests/PercepNet.Fuzz).
 #   scripts/fuzz.sh HARNESS [EXECUTIONS] [WORK_DIR] [INSTANCES]
 # INSTANCES afl-fuzz processes share the work (one per core; default 1), each running EXECUTIONS/INSTANCES inputs.
 # Needs: afl++ (Debian package afl++), lame and oggenc for the mp3/ogg seeds, and the SharpFuzz.CommandLine tool
 # (installed here when missing). Findings stay in WORK_DIR/findings/HARNESS; copy each crashing input into
 # tests/fuzz-corpus/HARNESS/ so that the tests replay it.
 set -euo pipefail
-harness="${1:?harness: wav, mp3, ogg, model or pcm}"
+harness="${1:?harness: wav, mp3, ogg, model, pcm, batchlog or cmdline}"
 executions="${2:-1000000}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${3:-$root/out/fuzz}"
@@ -24,14 +24,14 @@ bin="$work/bin"
 if [ -z "${REUSE_BIN:-}" ] || [ ! -f "$bin/.instrumented" ]; then
   rm -rf "$bin"
   dotnet publish "$root/tests/PercepNet.Fuzz" -c Release -o "$bin" -nologo -v q
-  for dll in PercepNet.dll PercepNet.Audio.dll NLayer.dll NVorbis.dll NAudio.Core.dll; do
+  for dll in PercepNet.dll PercepNet.Audio.dll PercepNet.Cli.dll System.CommandLine.dll NLayer.dll NVorbis.dll NAudio.Core.dll; do
     sharpfuzz "$bin/$dll" > /dev/null
   done
   touch "$bin/.instrumented"
 fi
 
 seeds="$work/seeds"
-if [ ! -d "$seeds/wav" ]; then
+if [ ! -d "$seeds/cmdline" ]; then
   # The instrumented build runs only under afl-fuzz; the seeds come from the plain one.
   dotnet run --project "$root/tests/PercepNet.Fuzz" -c Release -- seeds "$root/examples/noisy.wav" "$seeds"
   mkdir -p "$seeds/mp3" "$seeds/ogg"

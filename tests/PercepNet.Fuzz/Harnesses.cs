@@ -9,7 +9,7 @@ namespace PercepNet.Fuzz;
 /// </summary>
 public static class Harnesses
 {
-    public static IReadOnlyList<string> Names { get; } = ["wav", "mp3", "ogg", "model", "pcm"];
+    public static IReadOnlyList<string> Names { get; } = ["wav", "mp3", "ogg", "model", "pcm", "batchlog", "cmdline"];
 
     public static Action<Stream> Get(string name)
     {
@@ -31,8 +31,34 @@ public static class Harnesses
         "ogg" => stream => ReadAll(() => new OggVorbisReader(new MemoryStream(WithValidChecksums(Buffered(stream).ToArray())), "input.ogg")),
         "model" => ReadModel,
         "pcm" => DenoisePcm,
+        "batchlog" => SummariseLog,
+        "cmdline" => ParseCommandLine,
         _ => throw new ArgumentException($"unknown harness '{name}' (expected {string.Join(", ", Names)})"),
     };
+
+    /// <summary>
+    /// A batch's completion log as <c>batch-status</c> reads it: every line parsed (damaged ones skipped), then summed
+    /// up. Nothing may throw, whatever the log holds.
+    /// </summary>
+    private static void SummariseLog(Stream stream)
+    {
+        var starts = new List<Cli.Commands.CompletionLog.Start>();
+        var entries = new List<Cli.Commands.CompletionLog.Entry>();
+        using var reader = new StreamReader(Buffered(stream));
+        Cli.Commands.CompletionLog.Read(reader, starts, entries);
+        _ = Cli.Commands.BatchSummary.Of(starts, entries);
+    }
+
+    /// <summary>
+    /// A command line (one word per line of the input, at most 64) parsed and checked as <c>percepnet</c> checks it,
+    /// without running the command: the parser and our checks must answer with a problem or none, never throw.
+    /// </summary>
+    private static void ParseCommandLine(Stream stream)
+    {
+        string text = new StreamReader(Buffered(stream)).ReadToEnd();
+        string[] args = [.. text.Split('\n').Take(64)];
+        _ = Cli.Commands.CommandLineApp.Check(Cli.CliApp.Build(), args);
+    }
 
     /// <summary>Decodes everything, as the tools do, block by block; at most a minute of audio.</summary>
     private static void ReadAll(Func<IAudioReader> open)

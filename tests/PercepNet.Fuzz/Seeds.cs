@@ -42,5 +42,21 @@ public static class Seeds
         }
 
         File.WriteAllBytes(Path.Combine(pcm, "f32-16k-stereo.raw"), f32);
+
+        // A batch log as a shard writes it: a start, a file done and a file failed, then a line cut short.
+        string log = Directory.CreateDirectory(Path.Combine(outDir, "batchlog")).FullName;
+        const string Start = "{\"event\":\"start\",\"shard\":\"1-of-4\",\"inputs\":3,\"settings\":\"0123456789abcdef\",\"time\":\"2026-12-07T10:00:00.0000000Z\"}";
+        const string Done = "{\"event\":\"file\",\"input\":\"/data/raw/a.wav\",\"output\":\"/data/cleaned/a.wav\",\"input_bytes\":96044,"
+            + "\"input_modified\":\"2026-12-01T08:00:00.0000000Z\",\"output_sha256\":\"00ff\",\"audio_seconds\":1,\"wall_seconds\":0.05,"
+            + "\"status\":\"done\",\"error\":null,\"settings\":\"0123456789abcdef\",\"finished\":\"2026-12-07T10:00:01.0000000Z\",\"shard\":\"1-of-4\"}";
+        string failed = Done.Replace("a.wav", "b.wav", StringComparison.Ordinal).Replace("\"done\",\"error\":null", "\"failed\",\"error\":\"b.wav: truncated\"", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(log, "shard.jsonl"), $"{Start}\n{Done}\n{failed}\n{Done[..40]}");
+
+        // Command lines, one word per line.
+        string commandLines = Directory.CreateDirectory(Path.Combine(outDir, "cmdline")).FullName;
+        File.WriteAllText(Path.Combine(commandLines, "denoise.txt"), "denoise\nin.wav\n-o\nout.wav\n--atten-lim-db\n12\n--postfilter-strength\n0.5");
+        File.WriteAllText(Path.Combine(commandLines, "batch.txt"), "denoise\nraw\n--root\nraw\n-o\ncleaned\n--shard\n3/8\n-j\n2\n--spectrogram\npics");
+        File.WriteAllText(Path.Combine(commandLines, "stream.txt"), "stream\n-r\n44100\n-c\n2\n-f\nf32le\n--silence-threshold-db\n-Infinity");
+        File.WriteAllText(Path.Combine(commandLines, "typo.txt"), "denoize\n--atten-lim\nabc");
     }
 }

@@ -13,8 +13,7 @@ internal static class CommandLineApp
 {
     public static int Run(RootCommand root, string name, string[] args)
     {
-        ParseResult parse = root.Parse(args);
-        string? problem = UnknownCommand(root, parse, args) ?? UnknownOption(parse, args) ?? FirstError(parse);
+        (ParseResult parse, string? problem) = Check(root, args);
         if (problem is not null)
         {
             string path = string.Join(' ', CommandPath(parse.CommandResult, name));
@@ -24,6 +23,13 @@ internal static class CommandLineApp
         }
 
         return parse.Invoke();
+    }
+
+    /// <summary>The parse of <paramref name="args"/> and what is wrong with it (null when nothing), without running anything.</summary>
+    public static (ParseResult Parse, string? Problem) Check(RootCommand root, string[] args)
+    {
+        ParseResult parse = root.Parse(args);
+        return (parse, UnknownCommand(root, parse, args) ?? UnknownOption(parse, args) ?? FirstError(parse));
     }
 
     /// <summary>

@@ -106,11 +106,18 @@ internal sealed class CompletionLog : IDisposable
         }
     }
 
-    /// <summary>Every log in <paramref name="outputFolder"/>: its start lines and file lines in order (damaged lines skipped).</summary>
-    public static (List<Start> Starts, List<Entry> Entries) ReadAll(string outputFolder)
+    /// <summary>
+    /// Every log in <paramref name="outputFolder"/>: its start lines and file lines in order. Damaged lines (cut by a
+    /// killed process, or not ours) are skipped and counted in <c>Damaged</c>.
+    /// </summary>
+    public static (List<Start> Starts, List<Entry> Entries) ReadAll(string outputFolder) => ReadAll(outputFolder, out _);
+
+    /// <inheritdoc cref="ReadAll(string)"/>
+    public static (List<Start> Starts, List<Entry> Entries) ReadAll(string outputFolder, out int damaged)
     {
         var starts = new List<Start>();
         var entries = new List<Entry>();
+        damaged = 0;
         string folder = Path.Combine(outputFolder, FolderName);
         if (!Directory.Exists(folder))
         {
@@ -119,37 +126,96 @@ internal sealed class CompletionLog : IDisposable
 
         foreach (string path in Directory.EnumerateFiles(folder, "*.jsonl").Order(StringComparer.Ordinal))
         {
-            foreach (string line in File.ReadLines(path))
-            {
-                try
-                {
-                    using var document = JsonDocument.Parse(line);
-                    JsonElement e = document.RootElement;
-                    switch (e.GetProperty("event").GetString())
-                    {
-                        case "start":
-                            starts.Add(new Start(e.GetProperty("shard").GetString()!, e.GetProperty("inputs").GetInt32(),
-                                e.GetProperty("settings").GetString()!, e.GetProperty("time").GetString()!));
-                            break;
-                        case "file":
-                            entries.Add(new Entry(e.GetProperty("input").GetString()!, e.GetProperty("output").GetString()!,
-                                e.GetProperty("input_bytes").GetInt64(), e.GetProperty("input_modified").GetString()!,
-                                e.GetProperty("output_sha256").GetString(), e.GetProperty("audio_seconds").GetDouble(),
-                                e.GetProperty("wall_seconds").GetDouble(), e.GetProperty("status").GetString()!,
-                                e.GetProperty("error").GetString(), e.GetProperty("settings").GetString()!,
-                                e.GetProperty("finished").GetString()!, e.GetProperty("shard").GetString()!));
-                            break;
-                    }
-                }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-                {
-                    // A line cut by a killed process, or not ours: ignored (its file is redone).
-                }
-            }
+            using var reader = new StreamReader(path);
+            damaged += Read(reader, starts, entries);
         }
 
         return (starts, entries);
     }
+
+    /// <summary>
+    /// Parses one log's lines into <paramref name="starts"/> and <paramref name="entries"/>; returns how many lines were
+    /// damaged. A line counts only when every field is present with a sane value: a shard named K-of-N with K &lt; N ≤
+    /// 1,000,000, counts and seconds that are finite and not negative, times that parse, a known status. So whatever a
+    /// log holds, what is read from it can be summed and compared without failing.
+    /// </summary>
+    public static int Read(TextReader reader, List<Start> starts, List<Entry> entries)
+    {
+        int damaged = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                JsonElement e = document.RootElement;
+                switch (e.GetProperty("event").GetString())
+                {
+                    case "start":
+                        var start = new Start(Text(e, "shard"), e.GetProperty("inputs").GetInt32(), Text(e, "settings"), Text(e, "time"));
+                        if (ShardOf(start.Shard) is null || start.Inputs < 0 || TimeOf(start.Time) is null)
+                        {
+                            throw new FormatException("not a start line");
+                        }
+
+                        starts.Add(start);
+                        break;
+                    case "file":
+                        var entry = new Entry(Text(e, "input"), Text(e, "output"),
+                            e.GetProperty("input_bytes").GetInt64(), Text(e, "input_modified"),
+                            e.GetProperty("output_sha256").GetString(), e.GetProperty("audio_seconds").GetDouble(),
+                            e.GetProperty("wall_seconds").GetDouble(), Text(e, "status"),
+                            e.GetProperty("error").GetString(), Text(e, "settings"),
+                            Text(e, "finished"), Text(e, "shard"));
+                        if (entry.Status is not ("done" or "failed") || entry.InputBytes < 0 || !Sane(entry.AudioSeconds)
+                            || !Sane(entry.WallSeconds) || TimeOf(entry.Finished) is null || ShardOf(entry.Shard) is null)
+                        {
+                            throw new FormatException("not a file line");
+                        }
+
+                        entries.Add(entry);
+                        break;
+                    default:
+                        throw new FormatException("unknown event");
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+            {
+                // A line cut by a killed process, or not ours: skipped (its file is redone).
+                damaged++;
+            }
+        }
+
+        return damaged;
+    }
+
+    /// <summary>(K, N) of a shard named "K-of-N", or null when the name is not one.</summary>
+    public static (int Index, int Count)? ShardOf(string name)
+    {
+        string[] parts = name.Split("-of-");
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            && count is >= 1 and <= 1_000_000 && index < count
+            ? (index, count)
+            : null;
+    }
+
+    /// <summary>A logged time in UTC, or null when it does not parse.</summary>
+    public static DateTime? TimeOf(string time) =>
+        DateTime.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime parsed)
+            ? parsed
+            : null;
+
+    private static bool Sane(double seconds) => double.IsFinite(seconds) && seconds >= 0;
+
+    private static string Text(JsonElement e, string name) =>
+        e.GetProperty(name).GetString() ?? throw new FormatException($"{name} is null");
 
     /// <summary>The last entry of each input (by full path), across every log.</summary>
     public static Dictionary<string, Entry> Latest(IEnumerable<Entry> entries)

@@ -145,6 +145,32 @@ public sealed class FullDiskAndSharedShardTests : IDisposable
     }
 
     [Fact]
+    public void BatchStatusSkipsDamagedLinesAndEnds()
+    {
+        Recordings(PathOf("in"), 2, 0.5);
+        Assert.Equal(0, Run("denoise", PathOf("in"), "--root", PathOf("in"), "-o", PathOf("out"), "--model", _model).Code);
+        string log = Directory.GetFiles(PathOf("out", ".percepnet"), "*.jsonl").Single();
+        string good = File.ReadAllLines(log).First(l => l.Contains("\"file\"", StringComparison.Ordinal));
+        File.AppendAllLines(log,
+        [
+            "{\"event\":\"start\",\"shard\":\"0\",\"inputs\":3,\"settings\":\"x\",\"time\":\"2026-12-07T00:00:00Z\"}",
+            "{\"event\":\"start\",\"shard\":\"0-of-2000000000\",\"inputs\":3,\"settings\":\"x\",\"time\":\"2026-12-07T00:00:00Z\"}",
+            "{\"event\":\"start\",\"shard\":\"0-of-1\",\"inputs\":-5,\"settings\":\"x\",\"time\":\"2026-12-07T00:00:00Z\"}",
+            "{\"event\":\"start\",\"shard\":\"0-of-1\",\"inputs\":3,\"settings\":\"x\",\"time\":\"yesterday\"}",
+            "{\"event\":\"start\",\"shard\":null,\"inputs\":3,\"settings\":\"x\",\"time\":\"2026-12-07T00:00:00Z\"}",
+            good.Replace("\"done\"", "\"maybe\"", StringComparison.Ordinal),
+            good.Replace("\"finished\":\"", "\"finished\":\"x", StringComparison.Ordinal),
+            "[1,2,3]",
+            "{\"event\":\"file\"}",
+            good[..(good.Length / 2)],
+        ]);
+        var status = ChildProcess.Finish(ChildProcess.Start(Tool, ["batch-status", PathOf("out")]));
+        Assert.True(status.Code == 0, status.Output);
+        Assert.Contains("warning: 10 damaged line(s)", status.Output);
+        Assert.Contains("2 of 2 file(s) done, 0 failed, 0 not yet done (1 shard(s) started)", status.Output);
+    }
+
+    [Fact]
     public void AnOutputNameNearTheFileSystemsLimitIsWritten()
     {
         // 250 bytes: the longest name most Linux file systems take is 255.

@@ -23,6 +23,9 @@ internal static class CommandRunner
     /// <summary>Stopped by SIGTERM; unfinished outputs deleted.</summary>
     public const int Terminated = 143;
 
+    /// <summary>Stopped by SIGHUP (the terminal or the session went away); unfinished outputs deleted.</summary>
+    public const int HungUp = 129;
+
     public static int Run(Func<int> body)
     {
         try

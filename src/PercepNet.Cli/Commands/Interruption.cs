@@ -4,8 +4,9 @@ using PercepNet.Audio;
 namespace PercepNet.Cli.Commands;
 
 /// <summary>
-/// While a command writes files: on SIGINT (Ctrl-C) or SIGTERM, delete every unfinished output
-/// (<see cref="UnfinishedFiles"/>), say so in one line, and exit with 130 or 143.
+/// While a command writes files: on SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal closed, an SSH session dropped),
+/// delete every unfinished output (<see cref="UnfinishedFiles"/>), give a terminal its cursor back (the progress bar
+/// hides it), say so in one line, and exit with 130, 143 or 129.
 /// </summary>
 internal sealed class Interruption : IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class Interruption : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, CommandRunner.Interrupted, "interrupted")),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, CommandRunner.Terminated, "terminated")),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, CommandRunner.HungUp, "hung up")),
         ];
     }
 
@@ -34,6 +36,12 @@ internal sealed class Interruption : IDisposable
     {
         context.Cancel = true;
         int deleted = UnfinishedFiles.DeleteAll();
+        if (!Console.IsErrorRedirected)
+        {
+            // Show the cursor again (DECTCEM), on a line of its own: the progress bar may be mid-line.
+            Console.Error.Write("\u001b[?25h\n");
+        }
+
         Console.Error.WriteLine($"{what}: stopped, {deleted} unfinished output(s) removed");
         Environment.Exit(code);
     }

@@ -229,6 +229,7 @@ public sealed class RobustnessTests : IDisposable
     [SkippableTheory]
     [InlineData("INT", 130)]
     [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
     public void ASignalRemovesEveryUnfinishedOutput(string signal, int code)
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "POSIX signals");
@@ -251,6 +252,21 @@ public sealed class RobustnessTests : IDisposable
         Assert.Equal(code, result.Code);
         Assert.Empty(Directory.EnumerateFileSystemEntries(outDir));
         Assert.Contains("unfinished output(s) removed", result.Error, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void CtrlCUnderTheProgressBarGivesTheTerminalItsCursorBack()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/bin/script") && File.Exists("/usr/bin/timeout"), "needs script(1) for a terminal");
+        string input = Good("long.wav", seconds: 300);
+        string tool = Path.Combine(AppContext.BaseDirectory, "PercepNet.Cli");
+        // script(1) gives the tool a terminal, so that the progress bar (which hides the cursor) is drawn; timeout sends
+        // SIGINT as Ctrl-C would, well before the 300 s of audio are done.
+        ChildProcess.Result result = ChildProcess.Run("script", ["-qfec", $"timeout -s INT 1.5 '{tool}' denoise '{input}' -o '{PathOf("out")}/'", "/dev/null"]);
+        Assert.Contains("interrupted: stopped", result.Output, StringComparison.Ordinal);
+        int hidden = result.Output.LastIndexOf("\u001b[?25l", StringComparison.Ordinal);
+        Assert.True(hidden >= 0, "the progress bar was not drawn");
+        Assert.True(result.Output.IndexOf("\u001b[?25h", hidden, StringComparison.Ordinal) > hidden, "the cursor stayed hidden");
     }
 
     [Fact]

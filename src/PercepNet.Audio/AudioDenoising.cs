@@ -40,26 +40,20 @@ public static class AudioDenoising
     /// <exception cref="AudioFormatException">The input cannot be read or denoised, or the output cannot be written; the message names the file.</exception>
     public static double DenoiseFile(string inputPath, string outputPath, Model? model = null, DenoiserOptions? options = null,
         bool keepDelay = false, WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
+        => DenoiseFile(inputPath, outputPath, _ => { }, model, options, keepDelay, format, onBlock);
+
+    /// <summary>
+    /// <see cref="DenoiseFile(string, string, Model?, DenoiserOptions?, bool, WavSampleFormat, DenoisedBlockHandler?)"/>,
+    /// telling <paramref name="warn"/> when the input was cut off (<see cref="IAudioReader.Truncation"/>): its audio is
+    /// denoised all the same.
+    /// </summary>
+    internal static double DenoiseFile(string inputPath, string outputPath, Action<string> warn, Model? model, DenoiserOptions? options,
+        bool keepDelay, WavSampleFormat format, DenoisedBlockHandler? onBlock)
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(outputPath);
-        bool same;
-        try
-        {
-            same = ResolvedPath.Same(inputPath, outputPath);
-        }
-        catch (IOException)
-        {
-            throw new AudioFormatException(outputPath, "too many levels of symbolic links on the way to it or to the input");
-        }
-
-        if (same)
-        {
-            // Also through links: writing the output would replace the file the input's name leads to.
-            throw new AudioFormatException(outputPath, "refusing to overwrite the input file");
-        }
-
-        return Denoise(inputPath, reader => new WavWriter(outputPath, reader.SampleRate, reader.Channels, format), model, options, keepDelay, onBlock);
+        RefuseToOverwrite(inputPath, outputPath);
+        return Denoise(inputPath, reader => new WavWriter(outputPath, reader.SampleRate, reader.Channels, format), model, options, keepDelay, onBlock, warn);
     }
 
     /// <summary>
@@ -77,14 +71,42 @@ public static class AudioDenoising
     /// <exception cref="AudioFormatException">The input cannot be read or denoised.</exception>
     public static double DenoiseFile(string inputPath, Stream output, Model? model = null, DenoiserOptions? options = null,
         WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
+        => DenoiseFile(inputPath, output, _ => { }, model, options, format, onBlock);
+
+    /// <summary>
+    /// <see cref="DenoiseFile(string, Stream, Model?, DenoiserOptions?, WavSampleFormat, DenoisedBlockHandler?)"/>, telling
+    /// <paramref name="warn"/> when the input was cut off.
+    /// </summary>
+    internal static double DenoiseFile(string inputPath, Stream output, Action<string> warn, Model? model, DenoiserOptions? options,
+        WavSampleFormat format, DenoisedBlockHandler? onBlock)
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(output);
-        return Denoise(inputPath, reader => new WavWriter(output, reader.SampleRate, reader.Channels, format, reader.LengthFrames), model, options, keepDelay: false, onBlock);
+        return Denoise(inputPath, reader => new WavWriter(output, reader.SampleRate, reader.Channels, format, reader.LengthFrames), model, options, keepDelay: false, onBlock, warn);
+    }
+
+    /// <summary>Refuses an output that is the input, also through links: writing it would replace the file the input's name leads to.</summary>
+    private static void RefuseToOverwrite(string inputPath, string outputPath)
+    {
+        bool same;
+        try
+        {
+            same = ResolvedPath.Same(inputPath, outputPath);
+        }
+        catch (IOException)
+        {
+            throw new AudioFormatException(outputPath, "too many levels of symbolic links on the way to it or to the input");
+        }
+
+        if (same)
+        {
+            // Also through links: writing the output would replace the file the input's name leads to.
+            throw new AudioFormatException(outputPath, "refusing to overwrite the input file");
+        }
     }
 
     private static double Denoise(string inputPath, Func<IAudioReader, WavWriter> createWriter, Model? model, DenoiserOptions? options,
-        bool keepDelay, DenoisedBlockHandler? onBlock)
+        bool keepDelay, DenoisedBlockHandler? onBlock, Action<string> warn)
     {
         using IAudioReader reader = AudioFile.OpenRead(inputPath);
         if (DenoisePipeline.Refuses(reader.SampleRate, reader.Channels) is string problem)
@@ -118,6 +140,11 @@ public static class AudioDenoising
         writer.Write(CollectionsMarshal.AsSpan(ready));
         onBlock?.Invoke([], CollectionsMarshal.AsSpan(ready));
         writer.Commit();
+        if (reader.Truncation is string truncation)
+        {
+            warn(truncation);
+        }
+
         return frames / (double)reader.SampleRate;
     }
 

@@ -15,6 +15,13 @@ public interface IAudioReader : IDisposable
     /// <summary>Frames (samples per channel) in the file, when the container says.</summary>
     long? LengthFrames { get; }
 
+    /// <summary>
+    /// Why the file holds less audio than its container promises — a recording cut off by a crash, a full disk or an
+    /// interrupted copy — or null. What the file holds is read all the same (as sox does); for some formats this is
+    /// known only once the last frame has been read.
+    /// </summary>
+    string? Truncation => null;
+
     /// <summary>Reads up to buffer.Length / Channels whole frames.</summary>
     /// <param name="interleaved">Where the samples go, channel by channel within each frame.</param>
     /// <returns>The number of frames read; 0 at the end.</returns>

@@ -6,12 +6,18 @@ namespace PercepNet.Audio;
 /// MPEG-1/2/2.5 audio through NLayer, sample-accurate for files with a LAME/Xing "Info" header (lame, ffmpeg): the
 /// header frame is kept from the decoder, and the encoder's delay plus the decoder's own 529 samples are skipped at
 /// the start and the encoder's padding dropped at the end, so the decoded audio lines up with what was encoded.
-/// Files without that header are decoded as they are.
+/// Files without that header (lame -t, some low-rate MPEG-2 encoders) have no delay written down: LAME's standard
+/// encoder delay (576 samples) is assumed with the decoder's 529, the delay of nearly every MP3 in the wild, so that
+/// they are not 1,105 samples late. A file holding fewer frames than its Info header promises is a recording cut off:
+/// what is there is read and <see cref="Truncation"/> says so.
 /// </summary>
 internal sealed class Mp3Reader : IAudioReader
 {
     /// <summary>The delay of an MPEG layer III decoder's synthesis filter bank, in samples (528 + 1, as in LAME and mpg123).</summary>
     public const int DecoderDelay = 529;
+
+    /// <summary>LAME's encoder delay, assumed for files that do not state theirs.</summary>
+    public const int StandardEncoderDelay = 576;
 
     private readonly Stream _stream;
     private readonly MpegFile _file;
@@ -42,6 +48,7 @@ internal sealed class Mp3Reader : IAudioReader
             else
             {
                 stream.Position = 0;
+                _toSkip = StandardEncoderDelay + DecoderDelay;
                 _remaining = long.MaxValue;
             }
 
@@ -72,6 +79,9 @@ internal sealed class Mp3Reader : IAudioReader
 
     public long? LengthFrames { get; }
 
+    /// <inheritdoc/>
+    public string? Truncation { get; private set; }
+
     public int Read(Span<float> interleaved)
     {
         while (_toSkip > 0)
@@ -100,6 +110,14 @@ internal sealed class Mp3Reader : IAudioReader
 
         int got = DecoderReads.ReadFrames(interleaved[..(wanted * Channels)], Channels, _decode, Path, "MP3");
         _remaining -= got;
+        if (got == 0 && LengthFrames is long promised && _remaining > 0)
+        {
+            long held = promised - _remaining;
+            Truncation = FormattableString.Invariant(
+                $"truncated MP3 file: its Info header promises {promised / (double)SampleRate:F2} s of audio, the file holds {held / (double)SampleRate:F2} s");
+            _remaining = 0;
+        }
+
         return got;
     }
 

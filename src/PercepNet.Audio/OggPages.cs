@@ -5,7 +5,9 @@ namespace PercepNet.Audio;
 /// <summary>
 /// Checks the Ogg container before the Vorbis decoder sees it: every page has the capture pattern, version 0, its
 /// whole body and a matching CRC, and the pages fill the file exactly. The decoder's own recovery from damaged pages
-/// can loop without end (found by fuzzing), so a damaged or truncated file is refused here, naming the byte offset.
+/// can loop without end (found by fuzzing), so a damaged file is refused here, naming the byte offset. A file cut off
+/// inside a page after some audio (a recording interrupted) keeps its whole pages: <see cref="Validate"/> returns where
+/// they end, and the reader reads up to there.
 /// The first logical stream's three leading packets are checked as Vorbis headers on the way (<see cref="VorbisHeaders"/>).
 /// </summary>
 internal static class OggPages
@@ -15,8 +17,11 @@ internal static class OggPages
     /// <summary>The largest comment header read for checking; cover art makes them megabytes at most.</summary>
     private const int MaxHeaderBytes = 64 << 20;
 
-    /// <summary>Reads <paramref name="stream"/> from its start to its end; leaves it at the start.</summary>
-    public static void Validate(Stream stream, string path)
+    /// <summary>
+    /// Reads <paramref name="stream"/> from its start to its end; leaves it at the start. Returns null for a whole file,
+    /// or the length of its whole pages when it is cut off inside a page that follows the headers and some audio.
+    /// </summary>
+    public static long? Validate(Stream stream, string path)
     {
         stream.Position = 0;
         Span<byte> header = stackalloc byte[27 + 255];
@@ -25,7 +30,9 @@ internal static class OggPages
         int pages = 0;
         int firstSerial = 0;
         int headers = 0;
+        int audioPages = 0;
         var packet = new MemoryStream();
+        long? Cut(string problem) => headers == 3 && audioPages > 0 ? offset : throw new AudioFormatException(path, problem);
         while (true)
         {
             int got = stream.ReadAtLeast(header[..27], 27, throwOnEndOfStream: false);
@@ -36,7 +43,9 @@ internal static class OggPages
 
             if (got < 27)
             {
-                throw new AudioFormatException(path, $"truncated Ogg file (a page header at byte {offset} is cut)");
+                long? kept = Cut($"truncated Ogg file (a page header at byte {offset} is cut)");
+                stream.Position = 0;
+                return kept;
             }
 
             if (!header[..4].SequenceEqual("OggS"u8) || header[4] != 0)
@@ -48,7 +57,9 @@ internal static class OggPages
             int bodyLength = 0;
             if (stream.ReadAtLeast(header.Slice(27, segments), segments, throwOnEndOfStream: false) < segments)
             {
-                throw new AudioFormatException(path, $"truncated Ogg file (the page at byte {offset} is cut)");
+                long? kept = Cut($"truncated Ogg file (the page at byte {offset} is cut)");
+                stream.Position = 0;
+                return kept;
             }
 
             foreach (byte lacing in header.Slice(27, segments))
@@ -58,7 +69,9 @@ internal static class OggPages
 
             if (stream.ReadAtLeast(body.AsSpan(0, bodyLength), bodyLength, throwOnEndOfStream: false) < bodyLength)
             {
-                throw new AudioFormatException(path, $"truncated Ogg file (the page at byte {offset} is cut)");
+                long? kept = Cut($"truncated Ogg file (the page at byte {offset} is cut)");
+                stream.Position = 0;
+                return kept;
             }
 
             uint stored = BinaryPrimitives.ReadUInt32LittleEndian(header[22..]);
@@ -73,6 +86,11 @@ internal static class OggPages
             if (pages == 0)
             {
                 firstSerial = serial;
+            }
+
+            if (headers == 3)
+            {
+                audioPages++;
             }
 
             if (serial == firstSerial && headers < 3)
@@ -118,6 +136,7 @@ internal static class OggPages
         }
 
         stream.Position = 0;
+        return null;
     }
 
     /// <summary>The CRC of a whole page whose checksum field is zero.</summary>

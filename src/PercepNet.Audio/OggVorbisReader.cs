@@ -28,14 +28,15 @@ internal sealed class OggVorbisReader : IAudioReader
         Path = path;
         try
         {
-            if (stream.CanSeek)
+            long? wholePages = stream.CanSeek ? OggPages.Validate(stream, path) : null;
+            if (wholePages is long kept)
             {
-                OggPages.Validate(stream, path);
+                Truncation = FormattableString.Invariant($"truncated Ogg file: cut inside the page at byte {kept}; the {kept} bytes of whole pages before it are read");
             }
 
             // Every call into NVorbis runs under the watchdog: opening too can loop on crafted headers (found by fuzzing).
             _watchdog = new DecoderWatchdog((buffer, count) => _decoder!.Read(buffer.AsSpan(0, count), 0, count - (count % Channels)));
-            Stream source = stream.CanSeek ? ReadOnlyStreamView.WithReadBudget(stream) : stream;
+            Stream source = stream.CanSeek ? ReadOnlyStreamView.WithReadBudget(stream, end: wholePages) : stream;
             _container = new ContainerReader(source, closeOnDispose: true);
             _decoder = _watchdog.Call(() => OpenFirstStream(_container));
             SampleRate = _decoder.SampleRate;
@@ -74,6 +75,9 @@ internal sealed class OggVorbisReader : IAudioReader
     public int Channels { get; }
 
     public long? LengthFrames { get; }
+
+    /// <inheritdoc/>
+    public string? Truncation { get; }
 
     public int Read(Span<float> interleaved)
     {

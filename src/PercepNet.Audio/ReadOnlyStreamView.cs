@@ -5,16 +5,17 @@ namespace PercepNet.Audio;
 /// <paramref name="budget"/> bytes have been read through it in all. The offset hides what a decoder must not see
 /// (the MP3 reader's Xing/Info frame); the budget ends a decoder that keeps re-reading a malformed file (seeking back
 /// and reading the same pages again) with an <see cref="IOException"/> instead of running for ever. A healthy
-/// decode reads a file about once or twice.
+/// decode reads a file about once or twice. An <paramref name="end"/> hides what follows it (a cut-off last page).
 /// </summary>
-internal sealed class ReadOnlyStreamView(Stream inner, long offset = 0, long budget = long.MaxValue) : Stream
+internal sealed class ReadOnlyStreamView(Stream inner, long offset = 0, long budget = long.MaxValue, long? end = null) : Stream
 {
     private readonly long _offset = Math.Min(offset, inner.Length);
+    private readonly long _end = Math.Min(end ?? inner.Length, inner.Length);
     private long _left = budget;
 
-    /// <summary>The whole stream, with a budget of <paramref name="multiple"/> times its length plus 1 MiB.</summary>
-    public static ReadOnlyStreamView WithReadBudget(Stream inner, int multiple = 16) =>
-        new(inner, 0, (multiple * inner.Length) + (1 << 20));
+    /// <summary>The stream up to <paramref name="end"/> (all of it by default), with a budget of <paramref name="multiple"/> times that length plus 1 MiB.</summary>
+    public static ReadOnlyStreamView WithReadBudget(Stream inner, int multiple = 16, long? end = null) =>
+        new(inner, 0, (multiple * (end ?? inner.Length)) + (1 << 20), end);
 
     public override bool CanRead => true;
 
@@ -22,7 +23,7 @@ internal sealed class ReadOnlyStreamView(Stream inner, long offset = 0, long bud
 
     public override bool CanWrite => false;
 
-    public override long Length => inner.Length - _offset;
+    public override long Length => _end - _offset;
 
     public override long Position
     {
@@ -34,7 +35,7 @@ internal sealed class ReadOnlyStreamView(Stream inner, long offset = 0, long bud
 
     public override int Read(Span<byte> buffer)
     {
-        int n = inner.Read(buffer);
+        int n = inner.Read(buffer[..(int)Math.Clamp(_end - inner.Position, 0, buffer.Length)]);
         _left -= n;
         if (_left < 0)
         {
@@ -48,7 +49,7 @@ internal sealed class ReadOnlyStreamView(Stream inner, long offset = 0, long bud
     {
         SeekOrigin.Begin => inner.Seek(_offset + offset, SeekOrigin.Begin) - _offset,
         SeekOrigin.Current => inner.Seek(offset, SeekOrigin.Current) - _offset,
-        _ => inner.Seek(offset, SeekOrigin.End) - _offset,
+        _ => inner.Seek(_end + offset, SeekOrigin.Begin) - _offset,
     };
 
     public override void Flush()

@@ -5,7 +5,8 @@ namespace PercepNet.Audio;
 /// <summary>
 /// WAV reader: 8/16/24/32-bit integer PCM, 32/64-bit IEEE float, plain or WAVE_FORMAT_EXTENSIBLE, any rate and
 /// channel count. The RIFF chunks are walked here (odd-sized chunks keep their pad byte); a header that claims more
-/// audio than the file holds is refused as truncated, and one whose data size is 0 or 0xFFFFFFFF (written by a
+/// audio than the file holds is a recording cut off: its whole frames are read and <see cref="Truncation"/> says so
+/// (one cut before its first frame is refused); a header whose data size is 0 or 0xFFFFFFFF (written by a
 /// program that could not seek back) is read to the end of the file. A data chunk that ends inside a frame loses
 /// that partial frame (<see cref="IgnoredTrailingBytes"/> says how many bytes).
 /// </summary>
@@ -39,7 +40,8 @@ internal sealed class WavReader : IAudioReader
         _stream = stream;
         try
         {
-            (Format format, long dataBytes) = ReadHeader(stream, path);
+            (Format format, long dataBytes, string? truncation) = ReadHeader(stream, path);
+            Truncation = truncation;
             _float = format.Float;
             _bytesPerSample = format.Bits / 8;
             SampleRate = format.Rate;
@@ -79,6 +81,9 @@ internal sealed class WavReader : IAudioReader
 
     /// <summary>Bytes at the end of the data that do not make a whole frame, and are not read.</summary>
     public int IgnoredTrailingBytes { get; }
+
+    /// <inheritdoc/>
+    public string? Truncation { get; }
 
     public int Read(Span<float> interleaved)
     {
@@ -138,7 +143,7 @@ internal sealed class WavReader : IAudioReader
     private readonly record struct Format(int Channels, int Rate, int Bits, bool Float);
 
     /// <summary>Reads up to the start of the data chunk; returns the format and the data size (−1: to the end).</summary>
-    private static (Format Format, long DataBytes) ReadHeader(Stream stream, string path)
+    private static (Format Format, long DataBytes, string? Truncation) ReadHeader(Stream stream, string path)
     {
         Span<byte> head = stackalloc byte[12];
         if (stream.ReadAtLeast(head, 12, throwOnEndOfStream: false) < 12
@@ -188,19 +193,26 @@ internal sealed class WavReader : IAudioReader
 
                 if (size is 0 or uint.MaxValue)
                 {
-                    return (format.Value, -1);
+                    return (format.Value, -1, null);
                 }
 
                 if (fileLength is long length && position + size > length)
                 {
+                    // A recording cut off (a crash, a full disk, a copy stopped): what is there is read, and said.
                     Format f = format.Value;
-                    double promised = size / (double)(f.Channels * (f.Bits / 8) * f.Rate);
-                    double held = Math.Max(0, length - position) / (double)(f.Channels * (f.Bits / 8) * f.Rate);
-                    throw new AudioFormatException(path, FormattableString.Invariant(
-                        $"truncated WAV file: the header promises {promised:F2} s of audio, the file holds {held:F2} s"));
+                    int frameBytes = f.Channels * (f.Bits / 8);
+                    long heldBytes = Math.Max(0, length - position);
+                    string promised = FormattableString.Invariant($"{size / (double)(frameBytes * f.Rate):F2} s");
+                    string held = FormattableString.Invariant($"{heldBytes / (double)(frameBytes * f.Rate):F2} s");
+                    if (heldBytes < frameBytes)
+                    {
+                        throw new AudioFormatException(path, $"truncated WAV file: the header promises {promised} of audio, the file holds none");
+                    }
+
+                    return (format.Value, heldBytes - (heldBytes % frameBytes), $"truncated WAV file: the header promises {promised} of audio, the file holds {held}");
                 }
 
-                return (format.Value, size);
+                return (format.Value, size, null);
             }
             else
             {

@@ -25,10 +25,17 @@ internal static class CommandLineApp
         return parse.Invoke();
     }
 
+    /// <summary>
+    /// The parser's settings: no response files. By default a word starting with @ is replaced by the lines of the file it
+    /// names, so an input called @take.wav would be read as a list of arguments, and a word with a NUL character in it
+    /// made the parser throw (found by fuzzing the command line).
+    /// </summary>
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
+
     /// <summary>The parse of <paramref name="args"/> and what is wrong with it (null when nothing), without running anything.</summary>
     public static (ParseResult Parse, string? Problem) Check(RootCommand root, string[] args)
     {
-        ParseResult parse = root.Parse(args);
+        ParseResult parse = root.Parse(args, Configuration);
         return (parse, UnknownCommand(root, parse, args) ?? UnknownOption(parse, args) ?? FirstError(parse));
     }
 

@@ -301,6 +301,7 @@ internal static class DenoiseCommand
     private static int Process(Job[] jobs, Model model, Request request, int missing, bool toStdout, Batch? batch = null, int skipped = 0)
     {
         var errors = new string?[jobs.Length];
+        var warnings = new string?[jobs.Length];
         var failedOnOutput = new bool[jobs.Length];
         double audioSeconds = 0;
         double total = Math.Max(jobs.Sum(j => j.Weight), 1e-9);
@@ -326,7 +327,8 @@ internal static class DenoiseCommand
                 double seconds = 0;
                 try
                 {
-                    seconds = DenoiseOne(job, model, request, toStdout, Progress);
+                    // A recording cut off is denoised as far as it goes and said (as sox does): one rule for every format.
+                    seconds = DenoiseOne(job, model, request, toStdout, Progress, truncation => warnings[i] = $"{job.Input}: {truncation}; what it holds was denoised");
                     lock (gate)
                     {
                         audioSeconds += seconds;
@@ -369,6 +371,11 @@ internal static class DenoiseCommand
             RunAll(_ => { });
         }
 
+        foreach (string? w in warnings.Where(w => w is not null).Order(StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"warning: {w}");
+        }
+
         foreach (string? e in errors.Where(e => e is not null).Order(StringComparer.Ordinal))
         {
             Console.Error.WriteLine($"error: {e}");
@@ -401,7 +408,7 @@ internal static class DenoiseCommand
         return onlyOutputs ? CommandRunner.OutputError : CommandRunner.InputError;
     }
 
-    private static double DenoiseOne(Job job, Model model, Request request, bool toStdout, Action<double> progress)
+    private static double DenoiseOne(Job job, Model model, Request request, bool toStdout, Action<double> progress, Action<string> warn)
     {
         // A file whose header could not be read fails in DenoiseFile before any block arrives.
         int channels = Math.Max(1, job.Channels), rate = Math.Max(1, job.Rate);
@@ -421,11 +428,11 @@ internal static class DenoiseCommand
         if (toStdout)
         {
             using Stream stdout = StandardOutput.Open();
-            seconds = AudioDenoising.DenoiseFile(job.Input, stdout, model, request.Options, format, OnBlock);
+            seconds = AudioDenoising.DenoiseFile(job.Input, stdout, warn, model, request.Options, format, OnBlock);
         }
         else
         {
-            seconds = AudioDenoising.DenoiseFile(job.Input, job.Output, model, request.Options, request.KeepDelay, format, OnBlock);
+            seconds = AudioDenoising.DenoiseFile(job.Input, job.Output, warn, model, request.Options, request.KeepDelay, format, OnBlock);
         }
 
         if (job.Picture is not null)

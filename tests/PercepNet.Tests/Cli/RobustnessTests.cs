@@ -63,10 +63,31 @@ public sealed class RobustnessTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1001)] // inside a sample
-    [InlineData(1000)] // between samples: still short of what the header promises
-    [InlineData(47)]   // inside the header
-    public void ATruncatedWavIsRefusedByName(int keep)
+    [InlineData(1001, 478)] // inside a sample: the whole frames before it
+    [InlineData(1000, 478)] // between samples: still short of what the header promises
+    public void ATruncatedWavIsDenoisedAsFarAsItGoesWithOneWarning(int keep, int frames)
+    {
+        // The rule for every format: a recording cut off keeps what it holds, and says so (as sox does).
+        string whole = Good("whole.wav");
+        string cut = PathOf("cut.wav");
+        File.WriteAllBytes(cut, File.ReadAllBytes(whole)[..keep]);
+        var result = CliRunner.Run("denoise", cut, whole, "-o", PathOf("out"));
+        Assert.True(result.Code == 0, result.Error);
+        string warning = Assert.Single(Lines(result.Error));
+        Assert.Equal($"warning: {cut}: truncated WAV file: the header promises 1.00 s of audio, the file holds 0.01 s; what it holds was denoised", warning);
+        using (IAudioReader reader = AudioFile.OpenRead(Path.Combine(PathOf("out"), "cut.wav")))
+        {
+            Assert.Equal(frames, reader.LengthFrames);
+        }
+
+        Assert.True(File.Exists(Path.Combine(PathOf("out"), "whole.wav")));
+        AssertNoTemporaryFiles();
+    }
+
+    [Theory]
+    [InlineData(40)] // inside the header
+    [InlineData(45)] // the header and half a sample: no whole frame to keep
+    public void AWavCutBeforeItsFirstFrameIsRefusedByName(int keep)
     {
         string whole = Good("whole.wav");
         string cut = PathOf("cut.wav");
@@ -75,7 +96,6 @@ public sealed class RobustnessTests : IDisposable
         Assert.Equal(3, result.Code);
         string error = Assert.Single(Lines(result.Error));
         Assert.StartsWith($"error: {cut}: truncated", error, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(PathOf("out"), "whole.wav")));
         Assert.False(File.Exists(Path.Combine(PathOf("out"), "cut.wav")));
         AssertNoTemporaryFiles();
     }

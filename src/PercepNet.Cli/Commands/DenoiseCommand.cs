@@ -250,14 +250,6 @@ internal static class DenoiseCommand
         if (batch is not null)
         {
             indices = [.. indices.Where(i => !batch.IsDone(files[i], targets[i]))];
-            foreach (int i in indices)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(targets[i]))!);
-                if (pictures[i] is string picture)
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(picture))!);
-                }
-            }
         }
 
         Job[] jobs = [.. indices.Select(i =>
@@ -421,6 +413,16 @@ internal static class DenoiseCommand
             progress(frames / (double)rate);
             before?.AddInterleaved(noisy, channels);
             after?.AddInterleaved(denoised, channels);
+        }
+
+        // The sub-folders a batch mirrors from the input tree, made here so that one that cannot be made fails its file
+        // alone (an output error) and the batch goes on.
+        foreach (string? path in new[] { toStdout ? null : job.Output, job.Picture })
+        {
+            if (path is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            }
         }
 
         WavSampleFormat format = request.AsFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16;

@@ -34,6 +34,21 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void ABatchSubFolderThatCannotBeMadeFailsItsFileAloneAsAnOutputError()
+    {
+        Directory.CreateDirectory(PathOf("in", "sub"));
+        File.Copy(Input(), PathOf("in", "a.wav"));
+        File.Copy(Input(), PathOf("in", "sub", "b.wav"));
+        File.Delete(PathOf("in.wav"));
+        Directory.CreateDirectory(PathOf("out"));
+        File.WriteAllText(PathOf("out", "sub"), "a file where the mirrored folder would go");
+        var result = CliRunner.Run("denoise", PathOf("in"), "--root", PathOf("in"), "-o", PathOf("out"));
+        Assert.Equal(4, result.Code);
+        Assert.Contains($"error: {PathOf("out", "sub", "b.wav")}: cannot be written", result.Error);
+        Assert.True(File.Exists(PathOf("out", "a.wav")));
+    }
+
+    [Fact]
     public void ASpectrogramFolderThatCannotBeMadeIsAnOutputError()
     {
         File.WriteAllText(PathOf("blocker"), "a file where a folder would go");

@@ -6,11 +6,48 @@ namespace PercepNet.Cli.Commands;
 /// Standard output for audio. .NET's console stream ignores a closed pipe (EPIPE) on Unix and the runtime ignores
 /// SIGPIPE, so `percepnet stream | head` would write into nothing for ever and `denoise -o - | head` would report
 /// success. Writing through a file stream on descriptor 1 instead makes a closed reader an IOException, which the
-/// commands report as exit 4.
+/// commands report as exit 4. The stream never seeks, as the console's did not: a file opened for appending (`>>`)
+/// would otherwise get its WAV header rewritten at its end.
 /// </summary>
 internal static class StandardOutput
 {
     public static Stream Open() => OperatingSystem.IsWindows()
         ? Console.OpenStandardOutput()
-        : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        : new Forward(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0));
+
+    /// <summary>Writes only, straight through.</summary>
+    private sealed class Forward(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -32,20 +32,21 @@ internal static class StreamCommand
     {
         Model model = ModelOptions.Load(modelPath);
         using Stream stdin = Console.OpenStandardInput();
-        using var stdout = new OutputGuard(StandardOutput.Open());
+        using Stream stdout = StandardOutput.Open();
         int ignored;
         try
         {
             ignored = AudioDenoising.DenoiseStream(stdin, stdout, rate, channels, asFloat ? PcmEncoding.F32LE : PcmEncoding.S16LE, model, options);
         }
-        catch (OutputGuard.WriteFailedException e)
+        catch (StandardOutput.WriteFailedException e)
         {
             Console.Error.WriteLine($"error: standard output cannot be written ({e.Message}); is it closed?");
             return CommandRunner.OutputError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Every write goes through the guard, so this is the input (a folder given as standard input, a read error).
+            // Every failed write is a WriteFailedException, caught above, so this is the input (a folder given as standard
+            // input, a read error).
             Console.Error.WriteLine($"error: standard input cannot be read ({e.Message.TrimEnd('.')})");
             return CommandRunner.InputError;
         }
@@ -56,53 +57,5 @@ internal static class StreamCommand
         }
 
         return 0;
-    }
-
-    /// <summary>Standard output, with a write failure told apart from a read failure of standard input.</summary>
-    private sealed class OutputGuard(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Guard(() => inner.Write(buffer, offset, count));
-
-        public override void Flush() => Guard(inner.Flush);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private static void Guard(Action write)
-        {
-            try
-            {
-                write();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new WriteFailedException(e.Message.TrimEnd('.'));
-            }
-        }
-
-        public sealed class WriteFailedException(string message) : Exception(message);
     }
 }

@@ -17,6 +17,39 @@ public sealed class CompressedAudioTests : IDisposable
 
     private static void RunTool(string tool, params string[] args) => Assert.Equal(0, ChildProcess.Run(tool, args).Code);
 
+    /// <summary>A copy of <paramref name="path"/> cut after <paramref name="share"/> of its bytes, as a recording interrupted.</summary>
+    private string FirstPartOf(string path, double share)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        string cut = Path.Combine(_directory, "cut" + Path.GetExtension(path));
+        File.WriteAllBytes(cut, bytes[..(int)(bytes.Length * share)]);
+        return cut;
+    }
+
+    private static long FramesToTheEnd(IAudioReader reader)
+    {
+        var block = new float[4096 * reader.Channels];
+        long frames = 0;
+        int got;
+        while ((got = reader.Read(block)) > 0)
+        {
+            frames += got;
+        }
+
+        return frames;
+    }
+
+    private static int PeakIndex(float[] x)
+    {
+        int peak = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            peak = Math.Abs(x[i]) > Math.Abs(x[peak]) ? i : peak;
+        }
+
+        return peak;
+    }
+
     private string MakeToneWav(int rate, int channels, double seconds, double frequency)
     {
         int frames = (int)(rate * seconds);
@@ -92,9 +125,7 @@ public sealed class CompressedAudioTests : IDisposable
         string wav = MakeToneWav(44100, 1, 1.0, 440);
         string mp3 = Path.Combine(_directory, "tone.mp3");
         RunTool("lame", "--quiet", wav, mp3);
-        byte[] bytes = File.ReadAllBytes(mp3);
-        string cut = Path.Combine(_directory, "cut.mp3");
-        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        string cut = FirstPartOf(mp3, 0.5);
         try
         {
             (float[] mono, _) = AudioFile.ReadMono(cut);
@@ -123,11 +154,7 @@ public sealed class CompressedAudioTests : IDisposable
         RunTool("lame", "--quiet", "-t", "--resample", (rate / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture), wav, mp3);
         (float[] decoded, int decodedRate) = AudioFile.ReadMono(mp3);
         Assert.Equal(rate, decodedRate);
-        int peak = 0;
-        for (int i = 0; i < decoded.Length; i++)
-        {
-            peak = Math.Abs(decoded[i]) > Math.Abs(decoded[peak]) ? i : peak;
-        }
+        int peak = PeakIndex(decoded);
 
         Assert.InRange(peak, click - 2, click + 2);
     }
@@ -139,17 +166,9 @@ public sealed class CompressedAudioTests : IDisposable
         string wav = MakeToneWav(44100, 1, 2.0, 440);
         string mp3 = Path.Combine(_directory, "tone.mp3");
         RunTool("lame", "--quiet", wav, mp3);
-        byte[] bytes = File.ReadAllBytes(mp3);
-        string cut = Path.Combine(_directory, "cut.mp3");
-        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        string cut = FirstPartOf(mp3, 0.5);
         using IAudioReader reader = AudioFile.OpenRead(cut);
-        var block = new float[4096];
-        long frames = 0;
-        int got;
-        while ((got = reader.Read(block)) > 0)
-        {
-            frames += got;
-        }
+        long frames = FramesToTheEnd(reader);
 
         Assert.InRange(frames, 44100 * 3 / 4, 44100 * 5 / 4);
         Assert.StartsWith("truncated MP3 file: its Info header promises 2.00 s of audio, the file holds ", reader.Truncation);
@@ -163,18 +182,10 @@ public sealed class CompressedAudioTests : IDisposable
         string wav = MakeToneWav(44100, 1, 20.0, 440);
         string ogg = Path.Combine(_directory, "tone.ogg");
         RunTool("oggenc", "--quiet", "-o", ogg, wav);
-        byte[] bytes = File.ReadAllBytes(ogg);
-        string cut = Path.Combine(_directory, "cut.ogg");
-        File.WriteAllBytes(cut, bytes[..(bytes.Length * 3 / 5)]);
+        string cut = FirstPartOf(ogg, 0.6);
         using IAudioReader reader = AudioFile.OpenRead(cut);
         Assert.StartsWith("truncated Ogg file: cut inside the page at byte ", reader.Truncation);
-        var block = new float[4096];
-        long frames = 0;
-        int got;
-        while ((got = reader.Read(block)) > 0)
-        {
-            frames += got;
-        }
+        long frames = FramesToTheEnd(reader);
 
         Assert.InRange(frames, 44100 * 8, 44100 * 16);
         Assert.Equal(frames, reader.LengthFrames);
@@ -197,11 +208,7 @@ public sealed class CompressedAudioTests : IDisposable
         RunTool("lame", "--quiet", option, value, wav, mp3);
         (float[] decoded, _) = AudioFile.ReadMono(mp3);
         Assert.Equal(samples.Length, decoded.Length);
-        int peak = 0;
-        for (int i = 0; i < decoded.Length; i++)
-        {
-            peak = Math.Abs(decoded[i]) > Math.Abs(decoded[peak]) ? i : peak;
-        }
+        int peak = PeakIndex(decoded);
 
         Assert.Equal(Click, peak);
         using IAudioReader reader = AudioFile.OpenRead(mp3);
@@ -231,11 +238,7 @@ public sealed class CompressedAudioTests : IDisposable
 
         (float[] decoded, _) = AudioFile.ReadMono(ogg);
         Assert.Equal(frames, decoded.Length);
-        int peak = 0;
-        for (int i = 0; i < decoded.Length; i++)
-        {
-            peak = Math.Abs(decoded[i]) > Math.Abs(decoded[peak]) ? i : peak;
-        }
+        int peak = PeakIndex(decoded);
 
         Assert.Equal(Click, peak);
 

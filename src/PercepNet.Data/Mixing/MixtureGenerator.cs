@@ -23,7 +23,12 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
 
     public MixtureRecipe Recipe { get; } = recipe;
 
-    public Mixture Generate(int seed, int split, int index)
+    /// <summary>
+    /// The mixture of (<paramref name="seed"/>, <paramref name="split"/>, <paramref name="index"/>). A given
+    /// <paramref name="snrDb"/> replaces the drawn speech-to-noise ratio (every random draw is still made, so the rest of
+    /// the mixture is the one the dataset would hold).
+    /// </summary>
+    public Mixture Generate(int seed, int split, int index, double? snrDb = null)
     {
         var random = new Random(StableSeed(seed, split, index));
         int length = (int)(Recipe.SegmentSeconds * Rate);
@@ -121,6 +126,7 @@ internal sealed class MixtureGenerator(SourceCatalog catalog, IReadOnlyList<Spee
                 if (hasSpeech)
                 {
                     snr = DrawSnr(random);
+                    snr = snrDb ?? snr;
                     double speechPower = SpeechLevel.ActivePower(reverberant, Rate);
                     scale = Math.Sqrt(speechPower / (noisePower * Math.Pow(10, snr / 10)));
                 }

@@ -128,15 +128,17 @@ internal sealed class Evaluator(Dnsmos? dnsmos, EvaluationOptions? options = nul
             }
 
             string[] parts = line.Split([',', '\t'], StringSplitOptions.TrimEntries);
-            if (parts.Length is < 1 or > 2)
+            if (parts.Length is < 1 or > 3)
             {
-                problems.Add($"{listPath}:{lineNumber}: expected 'reference,degraded' or 'degraded'; skipped");
+                problems.Add($"{listPath}:{lineNumber}: expected 'reference,degraded,noisy', 'reference,degraded' or 'degraded'; skipped");
                 continue;
             }
 
-            string degraded = Path.Combine(directory, parts[^1]);
-            string? reference = parts.Length == 2 ? Path.Combine(directory, parts[0]) : null;
-            pairs.Add(new EvaluationPair(parts[^1], reference, degraded));
+            string degradedName = parts.Length == 1 ? parts[0] : parts[1];
+            string degraded = Path.Combine(directory, degradedName);
+            string? reference = parts.Length >= 2 ? Path.Combine(directory, parts[0]) : null;
+            string? noisy = parts.Length == 3 ? Path.Combine(directory, parts[2]) : null;
+            pairs.Add(new EvaluationPair(degradedName, reference, degraded) { Noisy = noisy });
         }
 
         return (pairs, problems);

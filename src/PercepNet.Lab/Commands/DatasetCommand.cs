@@ -21,6 +21,7 @@ internal static class DatasetCommand
         var command = new Command("dataset", "Build training datasets (mixtures, features, targets) and inspect them.");
         command.Subcommands.Add(CreateBuild());
         command.Subcommands.Add(CreateStats());
+        command.Subcommands.Add(CreatePanel());
         return command;
     }
 
@@ -186,6 +187,53 @@ internal static class DatasetCommand
                 "{0:F2} h in {1} segments ({2} shards) in {3:F0} s: {4:F0} s per hour of mixtures; {5} validation speakers, {6} validation noises",
                 manifest.Hours, manifest.Segments.Count, manifest.Shards.Count, seconds, seconds / manifest.Hours,
                 manifest.ValidationSpeakers.Count, manifest.ValidationNoises.Count));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command CreatePanel()
+    {
+        var data = new Option<string>("--data") { Description = "Data folder (speech/, noise/, rir/ with their manifests).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for clean/, noisy/ and panel.csv.", Required = true };
+        var perCell = new Option<int>("--per-cell") { Description = "Mixtures for each noise family and 5 dB band of SNR.", DefaultValueFactory = _ => 12 };
+        NumericOptionChecks.RequireRange(perCell, 1, 1000, "a number of mixtures");
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same panel.", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Mixtures made in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
+        var command = new Command("panel",
+            "Write a validation panel: for each noise family (recorded, babble, synthetic, white, sloped, tonal, impulsive, music, "
+            + "vehicle, weather) and each 5 dB band of SNR from 0 to 25 dB, dry mixtures of held-out speakers with that noise alone "
+            + "(held-out recordings for the recorded family), as clean/ID.wav and noisy/ID.wav with a panel.csv listing them. "
+            + "Models are compared on it family by family (scripts/valid-table.py). A folder that holds a complete panel is kept.")
+        {
+            data, output, perCell, seed, jobs,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            string dataDirectory = parse.GetValue(data)!;
+            if (!Directory.Exists(dataDirectory))
+            {
+                throw new UsageException($"{dataDirectory}: data folder not found");
+            }
+
+            string directory = parse.GetValue(output)!;
+            int count = 0;
+            AnsiConsole.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask("mixing");
+                    count = ValidationPanel.Write(dataDirectory, directory, parse.GetValue(seed), parse.GetValue(perCell), parse.GetValue(jobs),
+                        new DatasetOptions { DataDirectory = dataDirectory, OutputDirectory = directory }.HoldOutFraction,
+                        (done, total) =>
+                        {
+                            task.MaxValue = total;
+                            task.Value = done;
+                        });
+                });
+            Console.WriteLine($"{count} panel mixtures in {directory}");
             return 0;
         }));
         return command;

@@ -17,7 +17,7 @@ internal static class EvalCommand
     {
         var reference = new Option<string?>("--reference") { Description = "Directory of clean references (matched to the degraded files by name)." };
         var degraded = new Option<string?>("--degraded") { Description = "Directory of files to score." };
-        var list = new Option<string?>("--list") { Description = "A list file instead of directories: 'reference,degraded' per line (or just 'degraded' for DNSMOS only)." };
+        var list = new Option<string?>("--list") { Description = "A list file instead of directories: 'reference,degraded' per line ('reference,degraded,noisy' adds the pause attenuation; just 'degraded' scores DNSMOS only)." };
         var dnsmosDir = new Option<string?>("--dnsmos-dir") { Description = $"Directory holding sig_bak_ovr.onnx and model_v8.onnx (or set {Dnsmos.ModelDirectoryVariable})." };
         var noDnsmos = new Option<bool>("--no-dnsmos") { Description = "Skip DNSMOS." };
         var csv = new Option<string?>("--csv") { Description = "Write per-file scores as CSV." };

@@ -86,6 +86,31 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void AListsThirdColumnNamesTheNoisyInputForThePauseAttenuation()
+    {
+        string dir = Dir("triples");
+        // Speech for 1 s, then a 1 s pause; white noise throughout; the "denoised" file keeps the noise 20 dB down.
+        float[] voiced = SyntheticSignals.Voiced([new(1.0, 140, 160)], 35).Signal;
+        float[] speech = [.. voiced, .. new float[48000]];
+        float[] noise = SyntheticSignals.WhiteNoise(speech.Length, 36, 0.01);
+        float[] noisy = [.. speech.Select((v, i) => v + noise[i])];
+        float[] quieter = [.. speech.Select((v, i) => v + (noise[i] / 10))];
+        WavWriter.WriteMono(Path.Combine(dir, "c.wav"), speech, 48000, WavSampleFormat.Float32);
+        WavWriter.WriteMono(Path.Combine(dir, "n.wav"), noisy, 48000, WavSampleFormat.Float32);
+        WavWriter.WriteMono(Path.Combine(dir, "d.wav"), quieter, 48000, WavSampleFormat.Float32);
+        string list = Path.Combine(dir, "list.txt");
+        File.WriteAllLines(list, ["c.wav,d.wav,n.wav", "c.wav,d.wav"]);
+        string csv = Path.Combine(dir, "out.csv");
+        var result = CliRunner.Run("eval", "--list", list, "--no-dnsmos", "--csv", csv);
+        Assert.True(result.Code == 0, result.Error);
+        string[] header = File.ReadAllLines(csv)[0].Split(',');
+        string[][] rows = [.. File.ReadAllLines(csv).Skip(1).Select(r => r.Split(','))];
+        int column = Array.IndexOf(header, "pause_atten_db_8_12");
+        Assert.InRange(double.Parse(rows[0][column], System.Globalization.CultureInfo.InvariantCulture), 19, 21);
+        Assert.Equal("", rows[1][column]); // two columns: no noisy input, no pause attenuation
+    }
+
+    [Fact]
     public void UsageErrorsAreOneLine()
     {
         var result = CliRunner.Run("eval", "--degraded", Path.Combine(_root, "nowhere"));

@@ -104,6 +104,77 @@ public sealed class DatasetBuilderTests : IDisposable
     }
 
     [Fact]
+    public void APanelItemHoldsHeldOutSpeechAndItsFamilysNoiseAloneAtItsRatio()
+    {
+        var catalog = new SourceCatalog(_data);
+        var split = new DatasetSplit(catalog, 0.25);
+        var speakers = new HashSet<string>(split.ValidationSpeakers);
+        var noises = new HashSet<string>(split.ValidationNoise.Select(n => DatasetSplit.Relative(catalog, n.Path)));
+        MixtureRecipe basis = ValidationPanel.Basis with { SegmentSeconds = 3 };
+        PanelItem[] items = [.. ValidationPanel.Items(catalog, split, 11, 1, basis)];
+        Assert.Equal(Enum.GetValues<PanelFamily>().Length * ValidationPanel.SnrBands.Length, items.Length);
+        foreach (PanelItem item in items)
+        {
+            MixtureInfo info = item.Mixture.Info;
+            Assert.True(info.HasSpeech && info.HasNoise && info.Room == "none" && !info.Clipped && info.LowPassHz == 24000, item.Id);
+            Assert.All(info.Speech, clip => Assert.Contains("synth/" + Path.GetFileNameWithoutExtension(clip), speakers));
+            (double low, double high) = ValidationPanel.SnrBands[item.SnrBand];
+            Assert.InRange(item.SnrDb, low, high);
+            Assert.StartsWith($"{ValidationPanel.Name(item.Family)}-snr{low:00}-", item.Id, StringComparison.Ordinal);
+
+            // The ratio measured as the dataset defines it: the speech's active power over the noise's mean power.
+            float[] noise = [.. item.Mixture.Noisy.Select((v, n) => v - item.Mixture.Target[n])];
+            double measured = 10 * Math.Log10(SpeechLevel.ActivePower(item.Mixture.Target, 48000) / SpeechLevel.RmsPower(noise));
+            Assert.Equal(item.SnrDb, measured, 0.05);
+
+            string prefix = item.Family switch
+            {
+                PanelFamily.White or PanelFamily.Sloped => "stationary: ",
+                PanelFamily.Recorded => "",
+                _ => ValidationPanel.Name(item.Family) + ": ",
+            };
+            Assert.All(info.Noise, layer => Assert.StartsWith(prefix, layer, StringComparison.Ordinal));
+            switch (item.Family)
+            {
+                case PanelFamily.Recorded:
+                    Assert.All(info.Noise, layer => Assert.Contains(layer, noises));
+                    break;
+                case PanelFamily.White:
+                    Assert.All(info.Noise, layer => Assert.Equal("stationary: white", layer));
+                    break;
+                case PanelFamily.Sloped:
+                    Assert.All(info.Noise, layer => Assert.EndsWith("dB/octave", layer, StringComparison.Ordinal));
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void AWrittenPanelIsTheSameForTheSameSeedAndIsKeptWhenComplete()
+    {
+        MixtureRecipe basis = ValidationPanel.Basis with { SegmentSeconds = 1 };
+        string a = Path.Combine(_root, "panel-a"), b = Path.Combine(_root, "panel-b");
+        int count = ValidationPanel.Write(_data, a, 5, 1, 2, 0.25, basis: basis);
+        Assert.Equal(count, ValidationPanel.Write(_data, b, 5, 1, 1, 0.25, basis: basis));
+        Assert.Equal(Enum.GetValues<PanelFamily>().Length * ValidationPanel.SnrBands.Length, count);
+        string[] names = [.. Directory.GetFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f)).Order(StringComparer.Ordinal)];
+        Assert.Equal(1 + (2 * count), names.Length);
+        foreach (string name in names)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, name)), File.ReadAllBytes(Path.Combine(b, name)));
+        }
+
+        string[] rows = File.ReadAllLines(Path.Combine(a, ValidationPanel.ListName));
+        Assert.Equal("id,family,snr_band,snr_db,source_bandwidth_hz,noise,speech", rows[0]);
+        Assert.All(rows.Skip(1), row => Assert.True(File.Exists(Path.Combine(a, "noisy", row.Split(',')[0] + ".wav"))));
+
+        // A complete panel is not made again.
+        DateTime written = File.GetLastWriteTimeUtc(Path.Combine(a, ValidationPanel.ListName));
+        Assert.Equal(count, ValidationPanel.Write(_data, a, 5, 1, 2, 0.25, basis: basis));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(a, ValidationPanel.ListName)));
+    }
+
+    [Fact]
     public void HallsTakeTheirShareOfSimulatedRoomsWithLongReverberationTimes()
     {
         var catalog = new SourceCatalog(_data);

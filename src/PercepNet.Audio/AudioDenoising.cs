@@ -25,7 +25,7 @@ public enum PcmEncoding
 public static class AudioDenoising
 {
     /// <summary>
-    /// Denoises an audio file (WAV, MP3 or Ogg Vorbis) into a WAV file at the input's rate and channel count, block by
+    /// Denoises an audio file (WAV, FLAC, MP3 or Ogg Vorbis) into a WAV file at the input's rate and channel count, block by
     /// block (memory stays flat on long files). The output is written to a temporary file and renamed into place, so
     /// a failure leaves no partial file and an existing output untouched.
     /// </summary>
@@ -143,6 +143,11 @@ public static class AudioDenoising
         if (reader.Truncation is string truncation)
         {
             warn(truncation);
+        }
+
+        if (reader.ChecksumMismatch is string mismatch)
+        {
+            warn(mismatch);
         }
 
         return frames / (double)reader.SampleRate;

@@ -3,7 +3,7 @@ namespace PercepNet.Audio;
 /// <summary>Opens audio files by content (not by extension) and reads or writes whole signals where that is wanted.</summary>
 public static class AudioFile
 {
-    /// <summary>Opens WAV, MP3 or Ogg Vorbis, recognised by the first bytes of the file.</summary>
+    /// <summary>Opens WAV, FLAC, MP3 or Ogg Vorbis, recognised by the first bytes of the file.</summary>
     public static IAudioReader OpenRead(string path)
     {
         if (Directory.Exists(path))
@@ -51,6 +51,16 @@ public static class AudioFile
             return new OggVorbisReader(path);
         }
 
+        if (got >= 4 && head[..4].SequenceEqual("fLaC"u8))
+        {
+            return new Flac.FlacReader(path);
+        }
+
+        if (got >= 10 && head[..3].SequenceEqual("ID3"u8) && FollowsId3Tag(path, head, "fLaC"u8))
+        {
+            return new Flac.FlacReader(path);
+        }
+
         if ((got >= 3 && head[..3].SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
         {
             return new Mp3Reader(path);
@@ -61,7 +71,42 @@ public static class AudioFile
             throw new AudioFormatException(path, "RIFF file that is not a little-endian WAVE file (or is truncated)");
         }
 
-        throw new AudioFormatException(path, "unsupported format (expected WAV, MP3 or Ogg Vorbis)");
+        throw new AudioFormatException(path, "unsupported format (expected WAV, FLAC, MP3 or Ogg Vorbis)");
+    }
+
+    /// <summary>Opens a file for a reader; a failure names the file and says why.</summary>
+    internal static FileStream OpenInput(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioFormatException(path, $"cannot be read ({e.Message.TrimEnd('.')})", e);
+        }
+    }
+
+    /// <summary>Whether <paramref name="marker"/> follows the ID3v2 tag that <paramref name="head"/> begins.</summary>
+    private static bool FollowsId3Tag(string path, ReadOnlySpan<byte> head, ReadOnlySpan<byte> marker)
+    {
+        long size = 10 + ((head[6] & 0x7F) << 21) + ((head[7] & 0x7F) << 14) + ((head[8] & 0x7F) << 7) + (head[9] & 0x7F) + ((head[5] & 0x10) != 0 ? 10 : 0);
+        Span<byte> found = stackalloc byte[marker.Length];
+        try
+        {
+            using FileStream probe = File.OpenRead(path);
+            if (probe.Length < size + marker.Length)
+            {
+                return false;
+            }
+
+            probe.Position = size;
+            return probe.ReadAtLeast(found, found.Length, throwOnEndOfStream: false) == found.Length && found.SequenceEqual(marker);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads a whole file, mixed down to mono, at its own rate.</summary>

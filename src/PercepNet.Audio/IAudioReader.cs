@@ -22,6 +22,12 @@ public interface IAudioReader : IDisposable
     /// </summary>
     string? Truncation => null;
 
+    /// <summary>
+    /// Why the audio read may differ from what was recorded although every part of the file could be decoded — a
+    /// checksum of the whole stream (FLAC's MD5) that does not match — or null. Known once the last frame has been read.
+    /// </summary>
+    string? ChecksumMismatch => null;
+
     /// <summary>Reads up to buffer.Length / Channels whole frames.</summary>
     /// <param name="interleaved">Where the samples go, channel by channel within each frame.</param>
     /// <returns>The number of frames read; 0 at the end.</returns>

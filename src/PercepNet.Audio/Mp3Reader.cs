@@ -27,7 +27,7 @@ internal sealed class Mp3Reader : IAudioReader
     private long _remaining;
 
     public Mp3Reader(string path)
-        : this(OpenFile(path), path)
+        : this(AudioFile.OpenInput(path), path)
     {
     }
 
@@ -125,18 +125,6 @@ internal sealed class Mp3Reader : IAudioReader
     {
         _file?.Dispose();
         _stream?.Dispose();
-    }
-
-    private static FileStream OpenFile(string path)
-    {
-        try
-        {
-            return File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AudioFormatException(path, $"cannot be read ({e.Message.TrimEnd('.')})", e);
-        }
     }
 
     /// <summary>What a LAME/Xing "Info" header frame says: where the audio frames start, how many there are, delay and padding.</summary>

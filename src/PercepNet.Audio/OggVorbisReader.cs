@@ -18,7 +18,7 @@ internal sealed class OggVorbisReader : IAudioReader
     private readonly DecoderWatchdog _watchdog;
 
     public OggVorbisReader(string path)
-        : this(OpenFile(path), path)
+        : this(AudioFile.OpenInput(path), path)
     {
     }
 
@@ -117,17 +117,5 @@ internal sealed class OggVorbisReader : IAudioReader
         }
 
         return decoder;
-    }
-
-    private static FileStream OpenFile(string path)
-    {
-        try
-        {
-            return File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new AudioFormatException(path, $"cannot be read ({e.Message.TrimEnd('.')})", e);
-        }
     }
 }

@@ -15,12 +15,12 @@ namespace PercepNet.Cli.Commands;
 /// </summary>
 internal static class DenoiseCommand
 {
-    private static readonly string[] AudioExtensions = [".wav", ".mp3", ".ogg"];
+    private static readonly string[] AudioExtensions = [".wav", ".flac", ".mp3", ".ogg"];
     private static readonly string[] KnownAudioExtensions = [".wav", ".wave", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".aiff", ".aif", ".wma"];
 
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, MP3, Ogg Vorbis), folders or globs (*.wav).", Arity = ArgumentArity.ZeroOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, FLAC, MP3, Ogg Vorbis), folders or globs (*.wav).", Arity = ArgumentArity.ZeroOrMore };
         var inputList = new Option<string?>("--input-list") { Description = "A file naming one input per line (blank lines and lines starting with # are skipped; relative paths are taken from --root, else from the current folder)." };
         var root = new Option<string?>("--root") { Description = "The top of the input tree: outputs mirror the inputs' folders below it, and folders given as inputs are searched recursively." };
         var shard = new Option<string?>("--shard") { Description = "Process only shard K of N (K/N, 0 ≤ K < N): each input belongs to one shard by a stable hash of its path below --root. Without it, the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) when set." };
@@ -93,7 +93,7 @@ internal static class DenoiseCommand
         if (skipped.Count > 0)
         {
             string kinds = string.Join(", ", skipped.Select(k => $"{k.Key} {k.Value}"));
-            Console.Error.WriteLine($"warning: {skipped.Values.Sum()} file(s) in the folders given skipped: not WAV, MP3 or Ogg Vorbis ({kinds})");
+            Console.Error.WriteLine($"warning: {skipped.Values.Sum()} file(s) in the folders given skipped: not WAV, FLAC, MP3 or Ogg Vorbis ({kinds})");
         }
 
         if (files.Count == 0 && missing.Count == 0)
@@ -101,7 +101,7 @@ internal static class DenoiseCommand
             // Nothing to denoise is a failure, so that a wrong mount or an empty folder does not pass as a finished job.
             string[] folders = [.. request.Patterns.Where(Directory.Exists)];
             string where = request.InputList is string named && folders.Length == 0 ? $"{named}: names no input"
-                : $"{string.Join(", ", folders.DefaultIfEmpty(string.Join(", ", request.Patterns)))}: no audio files (.wav, .mp3, .ogg) to denoise";
+                : $"{string.Join(", ", folders.DefaultIfEmpty(string.Join(", ", request.Patterns)))}: no audio files (.wav, .flac, .mp3, .ogg) to denoise";
             Console.Error.WriteLine($"error: {where}");
             return CommandRunner.InputError;
         }

@@ -25,39 +25,67 @@ public enum PcmEncoding
 public static class AudioDenoising
 {
     /// <summary>
-    /// Denoises an audio file (WAV, FLAC, MP3 or Ogg Vorbis) into a WAV file at the input's rate and channel count, block by
-    /// block (memory stays flat on long files). The output is written to a temporary file and renamed into place, so
-    /// a failure leaves no partial file and an existing output untouched.
+    /// Denoises an audio file (WAV, FLAC, MP3 or Ogg Vorbis) into a WAV file — or a FLAC file, when
+    /// <paramref name="outputPath"/> ends in .flac — at the input's rate and channel count, block by block (memory
+    /// stays flat on long files). The output is written to a temporary file and renamed into place, so a failure
+    /// leaves no partial file and an existing output untouched.
     /// </summary>
     /// <param name="inputPath">The recording.</param>
-    /// <param name="outputPath">The WAV file to write (not the input).</param>
+    /// <param name="outputPath">The WAV or FLAC file to write (not the input).</param>
     /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
     /// <param name="options">Run-time settings; null for the defaults.</param>
     /// <param name="keepDelay">Keep the denoiser's delay (1919 samples at 48 kHz) instead of lining the output up with the input.</param>
-    /// <param name="format">How the output stores samples.</param>
+    /// <param name="format">
+    /// How the output stores samples; null keeps the input's resolution (<see cref="KeptFormat"/>; a FLAC output then
+    /// has the input's bit depth).
+    /// </param>
     /// <param name="onBlock">Called with each block as it is processed (progress, pictures); may be null.</param>
     /// <returns>The seconds of audio denoised.</returns>
     /// <exception cref="AudioFormatException">The input cannot be read or denoised, or the output cannot be written; the message names the file.</exception>
     public static double DenoiseFile(string inputPath, string outputPath, Model? model = null, DenoiserOptions? options = null,
-        bool keepDelay = false, WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
+        bool keepDelay = false, WavSampleFormat? format = null, DenoisedBlockHandler? onBlock = null)
         => DenoiseFile(inputPath, outputPath, _ => { }, model, options, keepDelay, format, onBlock);
 
     /// <summary>
-    /// <see cref="DenoiseFile(string, string, Model?, DenoiserOptions?, bool, WavSampleFormat, DenoisedBlockHandler?)"/>,
+    /// <see cref="DenoiseFile(string, string, Model?, DenoiserOptions?, bool, WavSampleFormat?, DenoisedBlockHandler?)"/>,
     /// telling <paramref name="warn"/> when the input was cut off (<see cref="IAudioReader.Truncation"/>): its audio is
     /// denoised all the same.
     /// </summary>
     internal static double DenoiseFile(string inputPath, string outputPath, Action<string> warn, Model? model, DenoiserOptions? options,
-        bool keepDelay, WavSampleFormat format, DenoisedBlockHandler? onBlock)
+        bool keepDelay, WavSampleFormat? format, DenoisedBlockHandler? onBlock)
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(outputPath);
         RefuseToOverwrite(inputPath, outputPath);
-        return Denoise(inputPath, reader => new WavWriter(outputPath, reader.SampleRate, reader.Channels, format), model, options, keepDelay, onBlock, warn);
+        return Denoise(inputPath, reader => IsFlac(outputPath)
+            ? new FlacWriter(outputPath, reader.SampleRate, reader.Channels, format is { } chosen ? FlacBits(chosen) : KeptFlacBits(reader))
+            : new WavWriter(outputPath, reader.SampleRate, reader.Channels, format ?? KeptFormat(reader)), model, options, keepDelay, onBlock, warn);
     }
 
+    /// <summary>Whether a path names a FLAC file (by its extension, as outputs are chosen).</summary>
+    public static bool IsFlac(string path) => Path.GetExtension(path).Equals(".flac", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
-    /// Denoises an audio file into a WAV stream (e.g. standard output), as <see cref="DenoiseFile(string, string, Model?, DenoiserOptions?, bool, WavSampleFormat, DenoisedBlockHandler?)"/>
+    /// The WAV format that keeps a reader's resolution: 32-bit float for float input or integers wider than 24 bits,
+    /// 24-bit for 17 to 24 bits, and 16-bit for the rest, lossy formats included.
+    /// </summary>
+    /// <param name="reader">The input.</param>
+    /// <returns>The format.</returns>
+    public static WavSampleFormat KeptFormat(IAudioReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsFloat ? WavSampleFormat.Float32
+            : reader.BitsPerSample switch { > 24 => WavSampleFormat.Float32, > 16 => WavSampleFormat.Pcm24, _ => WavSampleFormat.Pcm16 };
+    }
+
+    /// <summary>FLAC's bit depth for a reader: the input's own (4 to 32), 24 for float input, 16 for lossy formats.</summary>
+    private static int KeptFlacBits(IAudioReader reader) =>
+        reader.IsFloat ? 24 : reader.BitsPerSample is int bits ? Math.Clamp(bits, 4, 32) : 16;
+
+    private static int FlacBits(WavSampleFormat format) => format switch { WavSampleFormat.Pcm24 => 24, WavSampleFormat.Float32 => 32, _ => 16 };
+
+    /// <summary>
+    /// Denoises an audio file into a WAV stream (e.g. standard output), as <see cref="DenoiseFile(string, string, Model?, DenoiserOptions?, bool, WavSampleFormat?, DenoisedBlockHandler?)"/>
     /// does into a file. The header's sizes are the input's length when its container says (a file that cannot say
     /// gets sizes meaning "to the end of the stream").
     /// </summary>
@@ -65,24 +93,25 @@ public static class AudioDenoising
     /// <param name="output">Where the WAV goes; left open.</param>
     /// <param name="model">The model; null for <see cref="Model.Default"/>.</param>
     /// <param name="options">Run-time settings; null for the defaults.</param>
-    /// <param name="format">How the output stores samples.</param>
+    /// <param name="format">How the output stores samples; null keeps the input's resolution (<see cref="KeptFormat"/>).</param>
     /// <param name="onBlock">Called with each block as it is processed; may be null.</param>
     /// <returns>The seconds of audio denoised.</returns>
     /// <exception cref="AudioFormatException">The input cannot be read or denoised.</exception>
     public static double DenoiseFile(string inputPath, Stream output, Model? model = null, DenoiserOptions? options = null,
-        WavSampleFormat format = WavSampleFormat.Pcm16, DenoisedBlockHandler? onBlock = null)
+        WavSampleFormat? format = null, DenoisedBlockHandler? onBlock = null)
         => DenoiseFile(inputPath, output, _ => { }, model, options, format, onBlock);
 
     /// <summary>
-    /// <see cref="DenoiseFile(string, Stream, Model?, DenoiserOptions?, WavSampleFormat, DenoisedBlockHandler?)"/>, telling
+    /// <see cref="DenoiseFile(string, Stream, Model?, DenoiserOptions?, WavSampleFormat?, DenoisedBlockHandler?)"/>, telling
     /// <paramref name="warn"/> when the input was cut off.
     /// </summary>
     internal static double DenoiseFile(string inputPath, Stream output, Action<string> warn, Model? model, DenoiserOptions? options,
-        WavSampleFormat format, DenoisedBlockHandler? onBlock)
+        WavSampleFormat? format, DenoisedBlockHandler? onBlock)
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(output);
-        return Denoise(inputPath, reader => new WavWriter(output, reader.SampleRate, reader.Channels, format, reader.LengthFrames), model, options, keepDelay: false, onBlock, warn);
+        return Denoise(inputPath, reader => new WavWriter(output, reader.SampleRate, reader.Channels, format ?? KeptFormat(reader), reader.LengthFrames),
+            model, options, keepDelay: false, onBlock, warn);
     }
 
     /// <summary>Refuses an output that is the input, also through links: writing it would replace the file the input's name leads to.</summary>
@@ -105,7 +134,7 @@ public static class AudioDenoising
         }
     }
 
-    private static double Denoise(string inputPath, Func<IAudioReader, WavWriter> createWriter, Model? model, DenoiserOptions? options,
+    private static double Denoise(string inputPath, Func<IAudioReader, IAudioWriter> createWriter, Model? model, DenoiserOptions? options,
         bool keepDelay, DenoisedBlockHandler? onBlock, Action<string> warn)
     {
         using IAudioReader reader = AudioFile.OpenRead(inputPath);
@@ -115,7 +144,7 @@ public static class AudioDenoising
         }
 
         var pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), reader.SampleRate, reader.Channels, !keepDelay);
-        using WavWriter writer = createWriter(reader);
+        using IAudioWriter writer = createWriter(reader);
         var block = new float[Math.Max(1, reader.SampleRate / 2) * reader.Channels];
         var ready = new List<float>();
         long frames = 0;

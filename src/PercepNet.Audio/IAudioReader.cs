@@ -12,6 +12,15 @@ public interface IAudioReader : IDisposable
     /// <summary>Interleaved channels.</summary>
     int Channels { get; }
 
+    /// <summary>
+    /// Bits per stored sample: of integer PCM (WAV, FLAC; a WAV's container size), or 32 or 64 for float WAV; null for
+    /// lossy formats, which store no bit depth.
+    /// </summary>
+    int? BitsPerSample => null;
+
+    /// <summary>True when the file stores floating-point samples.</summary>
+    bool IsFloat => false;
+
     /// <summary>Frames (samples per channel) in the file, when the container says.</summary>
     long? LengthFrames { get; }
 

@@ -44,6 +44,7 @@ internal sealed class WavReader : IAudioReader
             Truncation = truncation;
             _float = format.Float;
             _bytesPerSample = format.Bits / 8;
+            BitsPerSample = format.Bits;
             SampleRate = format.Rate;
             Channels = format.Channels;
             int blockAlign = format.Channels * _bytesPerSample;
@@ -72,6 +73,12 @@ internal sealed class WavReader : IAudioReader
     }
 
     public string Path { get; }
+
+    /// <inheritdoc/>
+    public int? BitsPerSample { get; }
+
+    /// <inheritdoc/>
+    public bool IsFloat => _float;
 
     public int SampleRate { get; }
 

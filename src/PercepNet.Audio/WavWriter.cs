@@ -3,23 +3,21 @@ using System.Buffers.Binary;
 namespace PercepNet.Audio;
 
 /// <summary>
-/// Writes a WAV file (16-bit PCM or 32-bit float). To a path, it writes a temporary file beside the target and
+/// Writes a WAV file (16- or 24-bit PCM, or 32-bit float). To a path, it writes a temporary file beside the target and
 /// renames it into place on <see cref="Commit"/>, so a failed or interrupted run never leaves a half-written or
 /// clobbered output (disposing without committing deletes the temporary file; see also <see cref="UnfinishedFiles"/>).
 /// To a stream that cannot seek (a pipe), the header's sizes come from the expected length, or are left open
 /// (0xFFFFFFFF, "to the end of the stream") when it is unknown.
 /// </summary>
-public sealed class WavWriter : IDisposable
+public sealed class WavWriter : IAudioWriter
 {
-    private readonly string? _temporary;
+    private readonly OutputFile? _file;
     private readonly Stream _stream;
-    private readonly bool _ownsStream;
     private readonly WavSampleFormat _format;
     private readonly int _channels;
     private readonly int _sampleRate;
     private byte[] _bytes = [];
     private long _dataBytes;
-    private bool _committed;
 
     /// <summary>Starts a WAV file that will replace <paramref name="path"/> on <see cref="Commit"/>.</summary>
     /// <param name="path">The file to write; its folder must exist.</param>
@@ -29,43 +27,9 @@ public sealed class WavWriter : IDisposable
     /// <exception cref="AudioFormatException">The file cannot be created (the message names it and says why).</exception>
     public WavWriter(string path, int sampleRate, int channels, WavSampleFormat format = WavSampleFormat.Pcm16)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        Path = System.IO.Path.GetFullPath(path);
-        string directory = System.IO.Path.GetDirectoryName(Path) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new AudioFormatException(path, $"cannot be written: folder {directory} does not exist");
-        }
-
-        if (Directory.Exists(Path))
-        {
-            throw new AudioFormatException(path, "cannot be written: it is a folder");
-        }
-
-        _temporary = System.IO.Path.Combine(directory, $"{TemporaryPrefix(Path)}{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            _stream = new FileStream(_temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The system's message names the temporary file; the user only knows the target.
-            string why = e is UnauthorizedAccessException ? "permission denied"
-                : System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*'[^']*'", "").TrimEnd('.');
-            throw new AudioFormatException(path, $"cannot be written ({why} in {directory})", e);
-        }
-
-        try
-        {
-            UnfinishedFiles.Register(_temporary);
-        }
-        catch (OperationCanceledException)
-        {
-            _stream.Dispose();
-            throw;
-        }
-
-        _ownsStream = true;
+        _file = new OutputFile(path);
+        Path = _file.Path;
+        _stream = _file.Stream;
         (_sampleRate, _channels, _format) = (sampleRate, channels, format);
         WriteHeader(null);
     }
@@ -88,7 +52,7 @@ public sealed class WavWriter : IDisposable
     /// <summary>The full path of the file written ("-" for a stream).</summary>
     public string Path { get; }
 
-    private int BytesPerSample => _format == WavSampleFormat.Float32 ? 4 : 2;
+    private int BytesPerSample => _format switch { WavSampleFormat.Float32 => 4, WavSampleFormat.Pcm24 => 3, _ => 2 };
 
     /// <summary>Appends interleaved samples (non-finite values are written as 0).</summary>
     /// <param name="interleaved">Whole frames of samples in [−1, 1].</param>
@@ -112,6 +76,13 @@ public sealed class WavWriter : IDisposable
             if (_format == WavSampleFormat.Float32)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(b.Slice(i * 4, 4), v);
+            }
+            else if (_format == WavSampleFormat.Pcm24)
+            {
+                int s24 = (int)Math.Clamp(Math.Round(v * 8388608.0), -8388608, 8388607);
+                b[i * 3] = (byte)s24;
+                b[(i * 3) + 1] = (byte)(s24 >> 8);
+                b[(i * 3) + 2] = (byte)(s24 >> 16);
             }
             else
             {
@@ -138,60 +109,14 @@ public sealed class WavWriter : IDisposable
         }
 
         _stream.Flush();
-        if (_temporary is not null)
-        {
-            _stream.Dispose();
-            File.Move(_temporary, Path, overwrite: true);
-            UnfinishedFiles.Unregister(_temporary);
-        }
-
-        _committed = true;
+        _file?.Commit();
     }
 
     /// <summary>
     /// Closes the file; without <see cref="Commit"/>, deletes it and leaves the target as it was, even when closing
-    /// fails (a full disk refuses the last buffered bytes).
+    /// fails (a full disk refuses the last buffered bytes). A stream given to the writer stays open.
     /// </summary>
-    public void Dispose()
-    {
-        try
-        {
-            if (_ownsStream)
-            {
-                _stream.Dispose();
-            }
-        }
-        catch (IOException) when (!_committed && _temporary is not null)
-        {
-            // The file is abandoned below: what could not be written no longer matters.
-        }
-        finally
-        {
-            if (!_committed && _temporary is not null)
-            {
-                File.Delete(_temporary);
-                UnfinishedFiles.Unregister(_temporary);
-            }
-        }
-    }
-
-    /// <summary>
-    /// How the names of the temporary files written for <paramref name="path"/> begin (a dot, then the file's name,
-    /// shortened where needed so that the whole temporary name, with the process and a random part, stays within the
-    /// 255 bytes most file systems allow). A folder's leftovers from a killed run are the files with this prefix.
-    /// </summary>
-    internal static string TemporaryPrefix(string path)
-    {
-        // "." + name + "." + process id (≤ 10 digits) + "." + 32 hex digits + ".tmp" ≤ 255 bytes.
-        const int MostNameBytes = 255 - 1 - 1 - 10 - 1 - 32 - 4;
-        string name = System.IO.Path.GetFileName(path);
-        while (System.Text.Encoding.UTF8.GetByteCount(name) > MostNameBytes)
-        {
-            name = name[..^(char.IsLowSurrogate(name[^1]) && name.Length > 1 ? 2 : 1)];
-        }
-
-        return $".{name}.";
-    }
+    public void Dispose() => _file?.Dispose();
 
     /// <summary>Writes a whole mono signal.</summary>
     /// <param name="path">The file to write.</param>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace PercepNet.Audio.Flac;
 
 /// <summary>
@@ -20,9 +18,8 @@ internal sealed class FlacReader : IAudioReader
     private readonly Stream _stream;
     private readonly FlacBitReader _bits;
     private readonly byte[] _expectedMd5 = new byte[16];
-    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private readonly FlacSampleHash _md5;
     private readonly long[][] _channels;
-    private byte[] _md5Bytes = [];
     private int _blockSize;
     private int _blockPosition;
     private long _decoded;
@@ -45,11 +42,11 @@ internal sealed class FlacReader : IAudioReader
         }
         catch (Exception e)
         {
-            _md5.Dispose();
             stream.Dispose();
             throw Wrap(e, "in its metadata");
         }
 
+        _md5 = new FlacSampleHash(Channels, BitsPerSample);
         _channels = new long[Channels][];
         for (int c = 0; c < Channels; c++)
         {
@@ -65,6 +62,8 @@ internal sealed class FlacReader : IAudioReader
 
     /// <summary>Bits per sample of the stream (4 to 32).</summary>
     public int BitsPerSample { get; private set; }
+
+    int? IAudioReader.BitsPerSample => BitsPerSample;
 
     public long? LengthFrames { get; private set; }
 
@@ -248,7 +247,7 @@ internal sealed class FlacReader : IAudioReader
         }
 
         _decoded += _blockSize;
-        HashBlock();
+        _md5.Append(_channels, _blockSize);
         return _blockSize > 0 || NextFrame();
     }
 
@@ -258,7 +257,7 @@ internal sealed class FlacReader : IAudioReader
         if (_expectedMd5.AsSpan().ContainsAnyExcept((byte)0) && Truncation is null)
         {
             Span<byte> actual = stackalloc byte[16];
-            _md5.GetHashAndReset(actual);
+            _md5.Finish(actual);
             if (!actual.SequenceEqual(_expectedMd5))
             {
                 ChecksumMismatch = "the decoded audio does not match the MD5 checksum in the FLAC header (damaged, or written by a faulty encoder); it is used as decoded";
@@ -570,31 +569,5 @@ internal sealed class FlacReader : IAudioReader
                     break;
             }
         }
-    }
-
-    /// <summary>Adds the frame's samples to the MD5, little-endian, in whole bytes per sample, interleaved.</summary>
-    private void HashBlock()
-    {
-        int bytes = (BitsPerSample + 7) / 8;
-        int size = _blockSize * Channels * bytes;
-        if (_md5Bytes.Length < size)
-        {
-            _md5Bytes = new byte[size];
-        }
-
-        int at = 0;
-        for (int i = 0; i < _blockSize; i++)
-        {
-            for (int c = 0; c < Channels; c++)
-            {
-                long v = _channels[c][i];
-                for (int k = 0; k < bytes; k++)
-                {
-                    _md5Bytes[at++] = (byte)(v >> (8 * k));
-                }
-            }
-        }
-
-        _md5.AppendData(_md5Bytes, 0, size);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PercepNet.Audio;
 
 namespace PercepNet.Cli.Commands;
 
@@ -134,10 +135,10 @@ internal sealed class Batch : IDisposable
     }
 
     /// <summary>Everything that changes an output, as text for the fingerprint.</summary>
-    public static string SettingsText(string? modelPath, Model model, DenoiserOptions options, bool keepDelay, bool asFloat)
+    public static string SettingsText(string? modelPath, Model model, DenoiserOptions options, bool keepDelay, WavSampleFormat? format)
     {
         string weights = modelPath is null ? "embedded" : CompletionLog.FileSha256(modelPath);
         return string.Create(CultureInfo.InvariantCulture,
-            $"model={weights}|{model.Description}|{model.Architecture}|{model.ParameterCount}|{model.Quantisation}; options={options}; keep-delay={keepDelay}; float={asFloat}");
+            $"model={weights}|{model.Description}|{model.Architecture}|{model.ParameterCount}|{model.Quantisation}; options={options}; keep-delay={keepDelay}; format={format?.ToString() ?? "input"}");
     }
 }

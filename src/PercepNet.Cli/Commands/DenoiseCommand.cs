@@ -28,13 +28,19 @@ internal static class DenoiseCommand
         NumericOptionChecks.RequireRange(shards, 1, 1_000_000, "a number of shards");
         var output = new Option<string>("--output", "-o")
         {
-            Description = "Output: a .wav file (one input), a folder (one or more inputs; made if missing), or - for WAV on standard output (one input).",
+            Description = "Output: a .wav or .flac file (one input), a folder (one or more inputs, each written as WAV, or as FLAC when it is FLAC; made if missing), or - for WAV on standard output (one input).",
             Required = true,
         };
         var model = ModelOptions.Create();
         var knobs = new RuntimeOptions();
         var keepDelay = new Option<bool>("--keep-delay") { Description = "Keep the denoiser's delay (40 ms at 48 kHz, 42–49 ms at other rates) instead of lining the output up with the input." };
-        var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV instead of 16-bit PCM." };
+        var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV (the same as --bits 32)." };
+        var bits = new Option<int?>("--bits")
+        {
+            Description = "Bits per output sample: 16 or 24 (integers), or 32 (float WAV; integer FLAC). "
+                + "Default: the input's — 24-bit in, 24-bit out; float in, float out; FLAC out keeps the input's bit depth; MP3 and Ogg Vorbis give 16.",
+        };
+        NumericOptionChecks.RequireOneOf(bits, 16, 24, 32);
         var spectrogram = new Option<string?>("--spectrogram")
         {
             Description = "Write noisy and denoised spectrograms side by side as PNG: a file (one input) or a folder (NAME.png per input).",
@@ -43,17 +49,29 @@ internal static class DenoiseCommand
         NumericOptionChecks.RequireRange(jobs, 1, int.MaxValue, "a number of parallel jobs");
         var command = new Command("denoise", "Remove noise and reverberation from recordings.")
         {
-            inputs, output, model, keepDelay, asFloat, spectrogram, jobs, inputList, root, shard, shards,
+            inputs, output, model, keepDelay, asFloat, bits, spectrogram, jobs, inputList, root, shard, shards,
         };
         knobs.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(parse.GetValue(inputs) ?? [], parse.GetValue(output)!, parse.GetValue(model),
-            knobs.Read(parse), parse.GetValue(keepDelay), parse.GetValue(asFloat), parse.GetValue(spectrogram), parse.GetValue(jobs),
+            knobs.Read(parse), parse.GetValue(keepDelay), OutputFormat(parse.GetValue(asFloat), parse.GetValue(bits)), parse.GetValue(spectrogram), parse.GetValue(jobs),
             parse.GetValue(inputList), parse.GetValue(root), Shard.Resolve(parse.GetValue(shard), parse.GetValue(shards), Environment.GetEnvironmentVariable)))));
         return command;
     }
 
+    /// <summary>The output format chosen by --float and --bits; null keeps the input's.</summary>
+    private static WavSampleFormat? OutputFormat(bool asFloat, int? bits)
+    {
+        if (asFloat && bits is not (null or 32))
+        {
+            throw new UsageException($"--float writes 32-bit samples; it cannot go with --bits {bits}");
+        }
+
+        return asFloat ? WavSampleFormat.Float32
+            : bits switch { 16 => WavSampleFormat.Pcm16, 24 => WavSampleFormat.Pcm24, 32 => WavSampleFormat.Float32, _ => null };
+    }
+
     private sealed record Request(string[] Patterns, string Output, string? ModelPath, DenoiserOptions Options, bool KeepDelay,
-        bool AsFloat, string? Spectrogram, int Jobs, string? InputList = null, string? Root = null, Shard? Shard = null)
+        WavSampleFormat? Format, string? Spectrogram, int Jobs, string? InputList = null, string? Root = null, Shard? Shard = null)
     {
         /// <summary>A batch keeps a completion log and skips what an earlier run finished.</summary>
         public bool IsBatch => InputList is not null || Root is not null || Shard is not null;
@@ -158,11 +176,11 @@ internal static class DenoiseCommand
                 throw new UsageException($"{request.Output}: several inputs need an output folder, not a file");
             }
 
-            if (extension != ".wav" && extension != ".wave")
+            if (extension is not (".wav" or ".wave" or ".flac"))
             {
                 throw new UsageException(KnownAudioExtensions.Contains(extension)
-                    ? $"{request.Output}: percepnet writes WAV only; name the output .wav"
-                    : $"{request.Output}: an output file must end in .wav (or give a folder, or - for standard output)");
+                    ? $"{request.Output}: percepnet writes WAV or FLAC; name the output .wav or .flac"
+                    : $"{request.Output}: an output file must end in .wav or .flac (or give a folder, or - for standard output)");
             }
         }
 
@@ -188,7 +206,7 @@ internal static class DenoiseCommand
         string Mirrored(string file, string folder, string extension) => request.Root is null
             ? Path.Combine(folder, Path.ChangeExtension(Path.GetFileName(file), extension))
             : Path.Combine(folder, Path.ChangeExtension(keys[file], extension));
-        var targets = files.Select(f => toStdout ? "-" : toFolder ? Mirrored(f, request.Output, ".wav") : request.Output).ToList();
+        var targets = files.Select(f => toStdout ? "-" : toFolder ? Mirrored(f, request.Output, AudioDenoising.IsFlac(f) ? ".flac" : ".wav") : request.Output).ToList();
         var writers = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < targets.Count; i++)
         {
@@ -240,7 +258,7 @@ internal static class DenoiseCommand
         // A batch first takes its shard's lock (one run per shard at a time), then deletes what a killed run of the shard
         // left (which frees the space a full disk lost to it), and only then writes to its log.
         using Batch? batch = request.IsBatch
-            ? Batch.Begin(request.Output, Batch.SettingsText(request.ModelPath, model, request.Options, request.KeepDelay, request.AsFloat), shard, files.Count,
+            ? Batch.Begin(request.Output, Batch.SettingsText(request.ModelPath, model, request.Options, request.KeepDelay, request.Format), shard, files.Count,
                 beforeLogging: () =>
                 {
                     targets.ForEach(RemoveStaleTemporaries);
@@ -280,7 +298,7 @@ internal static class DenoiseCommand
             return;
         }
 
-        string prefix = WavWriter.TemporaryPrefix(target);
+        string prefix = OutputFile.TemporaryPrefix(target);
         foreach (string stale in Directory.EnumerateFiles(folder, "*.tmp"))
         {
             if (Path.GetFileName(stale).StartsWith(prefix, StringComparison.Ordinal))
@@ -425,7 +443,7 @@ internal static class DenoiseCommand
             }
         }
 
-        WavSampleFormat format = request.AsFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16;
+        WavSampleFormat? format = request.Format;
         double seconds;
         if (toStdout)
         {

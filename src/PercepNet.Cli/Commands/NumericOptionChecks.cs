@@ -59,6 +59,18 @@ internal static class NumericOptionChecks
         });
     }
 
+    /// <summary>Refuses whole numbers other than <paramref name="allowed"/> with a message naming the option and them.</summary>
+    public static void RequireOneOf(Option<int?> option, params int[] allowed)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out int? read) && read is int value && !allowed.Contains(value))
+            {
+                result.AddError($"{option.Name} takes {string.Join(", ", allowed[..^1])} or {allowed[^1]} (got {value}).");
+            }
+        });
+    }
+
     /// <summary>Refuses whole numbers outside [<paramref name="least"/>, <paramref name="most"/>] with a message naming the option.</summary>
     public static void RequireRange(Option<int> option, int least, int most, string what)
     {

@@ -174,4 +174,139 @@ public sealed class FlacTests : IDisposable
         var error = Assert.Throws<AudioFormatException>(() => DecodeHere(bad, out IAudioReader _));
         Assert.StartsWith($"{bad}: not a readable FLAC file (", error.Message);
     }
+
+    /// <summary>Writes <paramref name="samples"/> with our encoder and returns the file.</summary>
+    private string EncodeHere(long[] samples, int rate, int channels, int bits, string name = "ours.flac")
+    {
+        string path = Path.Combine(_directory, name);
+        using var writer = new FlacWriter(path, rate, channels, bits);
+        float[] floats = AsFloats(samples, bits);
+        for (int at = 0; at < floats.Length; at += 999 * channels)
+        {
+            writer.Write(floats.AsSpan(at, Math.Min(999 * channels, floats.Length - at))); // blocks that straddle frames
+        }
+
+        writer.Commit();
+        return path;
+    }
+
+    /// <summary>The reference decoder's samples of a FLAC file, read from the WAV it writes (8-bit WAV is unsigned).</summary>
+    private long[] DecodeWithFlac(string flac, int bits)
+    {
+        string back = Path.Combine(_directory, "back.raw");
+        RunFlac("-s", "-d", "-f", "--force-raw-format", "--endian=little", "--sign=signed", "-o", back, flac);
+        byte[] raw = File.ReadAllBytes(back);
+        int bytes = (bits + 7) / 8;
+        var samples = new long[raw.Length / bytes];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            long v = 0;
+            for (int k = 0; k < bytes; k++)
+            {
+                v |= (long)raw[(i * bytes) + k] << (8 * k);
+            }
+
+            int shift = 64 - (8 * bytes);
+            samples[i] = (v << shift) >> shift;
+        }
+
+        return samples;
+    }
+
+    [SkippableTheory]
+    [InlineData(16, 1, 48000, 20000)]
+    [InlineData(16, 2, 44100, 30000)]
+    [InlineData(24, 2, 96000, 9000)]
+    [InlineData(8, 1, 8000, 4097)]
+    [InlineData(24, 6, 48000, 12000)]
+    [InlineData(32, 2, 48000, 8192)]
+    [InlineData(12, 3, 12345, 5000)]
+    [InlineData(16, 1, 22050, 1)]
+    [InlineData(20, 8, 192000, 4095)]
+    public void FilesWrittenHerePassTheReferenceTestAndDecodeThereToWhatWasMeant(int bits, int channels, int rate, int frames)
+    {
+        Skip.IfNot(ChildProcess.IsInstalled("flac"), "flac is not installed (CI installs it)");
+        // What float samples mean in 32 bits is their value rounded to the grid (a float has 24 bits of mantissa).
+        long[] expected = [.. AsFloats(Signal(frames, channels, bits, frames + bits), bits)
+            .Select(v => Math.Clamp((long)Math.Round(v * (double)(1L << (bits - 1))), -(1L << (bits - 1)), (1L << (bits - 1)) - 1))];
+        string flac = EncodeHere(expected, rate, channels, bits);
+        RunFlac("-s", "-t", flac); // frame CRCs, and the MD5 of what we meant against what flac decodes
+        if (bits % 8 == 0)
+        {
+            Assert.Equal(expected, DecodeWithFlac(flac, bits)); // flac writes raw samples in whole bytes only
+        }
+
+        Assert.Equal(expected, DecodeHere(flac, out IAudioReader reader));
+        using (reader)
+        {
+            Assert.Equal((rate, channels, (long?)frames, bits), (reader.SampleRate, reader.Channels, reader.LengthFrames, ((FlacReader)reader).BitsPerSample));
+            Assert.Null(reader.ChecksumMismatch);
+        }
+    }
+
+    [SkippableFact]
+    public void OurFilesAreAboutAsSmallAsTheReferenceEncodersDefault()
+    {
+        Skip.IfNot(ChildProcess.IsInstalled("flac"), "flac is not installed (CI installs it)");
+        // Speech-like material: a voiced signal over a little noise, in stereo with different levels.
+        float[] voice = SyntheticSignals.Voiced([new(1.5, 120, 180), new(1.0, 200, 140)], 7).Signal;
+        var random = new Random(8);
+        long[] samples = new long[voice.Length * 2];
+        for (int i = 0; i < voice.Length; i++)
+        {
+            double noise = 0.003 * SyntheticSignals.Gaussian(random);
+            samples[2 * i] = (long)Math.Round((0.5 * voice[i] + noise) * 32767);
+            samples[(2 * i) + 1] = (long)Math.Round((0.4 * voice[i] + noise) * 32767);
+        }
+
+        long ours = new FileInfo(EncodeHere(samples, 48000, 2, 16)).Length;
+        long reference = new FileInfo(EncodeWithFlac(samples, 48000, 2, 16, "-5")).Length;
+        Assert.True(ours < reference * 1.05, $"ours {ours} bytes, flac -5 {reference} bytes");
+    }
+
+    [SkippableFact]
+    public void AStreamThatCannotSeekGetsAnOpenLengthAndStillDecodes()
+    {
+        Skip.IfNot(ChildProcess.IsInstalled("flac"), "flac is not installed (CI installs it)");
+        long[] expected = Signal(10000, 2, 16, 12);
+        string path = Path.Combine(_directory, "piped.flac");
+        using (var file = File.Create(path))
+        using (var pipe = new ForwardOnlyStream(file))
+        using (var writer = new FlacWriter(pipe, 48000, 2, 16))
+        {
+            writer.Write(AsFloats(expected, 16));
+            writer.Commit();
+        }
+
+        RunFlac("-s", "-t", path);
+        Assert.Equal(expected, DecodeHere(path, out IAudioReader reader));
+        using (reader)
+        {
+            Assert.Null(reader.LengthFrames);
+        }
+    }
+
+    /// <summary>A write-only stream that cannot seek, as a pipe.</summary>
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
 }

@@ -80,7 +80,7 @@ public sealed class FullDiskAndSharedShardTests : IDisposable
             File.Delete(done);
         }
 
-        string stale = Path.Combine(disk, "out", $"{WavWriter.TemporaryPrefix("take0.wav")}99999.{Guid.NewGuid():N}.tmp");
+        string stale = Path.Combine(disk, "out", $"{OutputFile.TemporaryPrefix("take0.wav")}99999.{Guid.NewGuid():N}.tmp");
         using (var filler = new FileStream(stale, FileMode.CreateNew))
         {
             var block = new byte[4096];

@@ -140,9 +140,9 @@ public sealed class RobustnessTests : IDisposable
     }
 
     [Theory]
-    [InlineData("out.mp3", "WAV only")]
-    [InlineData("out.flac", "WAV only")]
-    [InlineData("out.txt", "must end in .wav")]
+    [InlineData("out.mp3", "percepnet writes WAV or FLAC")]
+    [InlineData("out.opus", "percepnet writes WAV or FLAC")]
+    [InlineData("out.txt", "must end in .wav or .flac")]
     public void AnOutputTheToolCannotWriteIsRefused(string output, string said)
     {
         var result = CliRunner.Run("denoise", Good("in.wav"), "-o", PathOf(output));

@@ -3,9 +3,23 @@ namespace PercepNet.Audio;
 /// <summary>Opens audio files by content (not by extension) and reads or writes whole signals where that is wanted.</summary>
 public static class AudioFile
 {
-    /// <summary>Opens WAV, FLAC, MP3 or Ogg Vorbis, recognised by the first bytes of the file.</summary>
+    /// <summary>The input name that means standard input.</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>The largest ID3v2 tag read through before the audio of a stream (cover pictures included).</summary>
+    private const int MostTagBytes = 16 << 20;
+
+    /// <summary>
+    /// Opens WAV, FLAC, MP3 or Ogg Vorbis, recognised by the first bytes of the file. "-" reads standard input, and a
+    /// named pipe (a FIFO, a shell's process substitution) is read as a stream: see <see cref="OpenRead(Stream, string)"/>.
+    /// </summary>
     public static IAudioReader OpenRead(string path)
     {
+        if (path == StandardInput)
+        {
+            return OpenRead(Console.OpenStandardInput(), "standard input");
+        }
+
         if (Directory.Exists(path))
         {
             throw new AudioFormatException(path, "is a directory, not an audio file");
@@ -16,11 +30,12 @@ public static class AudioFile
             throw new AudioFormatException(path, "file not found");
         }
 
-        if (new FileInfo(path).Length == 0)
+        if (!IsNonEmptyFile(path))
         {
-            // Also a pipe or a device, which report no length: a FIFO would wait for a writer for ever and a device could be
-            // endless. A regular file of audio always has a header.
-            throw new AudioFormatException(path, "is empty, or is not a regular file (a pipe or a device; pipe audio into 'percepnet stream')");
+            // A pipe is read as a stream once a program writes to it; a device could be endless, and an empty file holds nothing.
+            Stream pipe = PipeInput.TryOpen(path)
+                ?? throw new AudioFormatException(path, "is empty, or is not a regular file or a pipe (a device)");
+            return OpenRead(pipe, path);
         }
 
         Span<byte> head = stackalloc byte[12];
@@ -74,6 +89,39 @@ public static class AudioFile
         throw new AudioFormatException(path, "unsupported format (expected WAV, FLAC, MP3 or Ogg Vorbis)");
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> leads, through any links, to a regular file with bytes in it: not a pipe (a
+    /// FIFO, or a /dev/fd link to one), a device, or an empty file, all of which report no length.
+    /// </summary>
+    internal static bool IsNonEmptyFile(string path)
+    {
+        if (path == StandardInput)
+        {
+            return false;
+        }
+
+        var info = new FileInfo(path);
+        try
+        {
+            // A link's own size is its target's name: look at what it leads to (a pipe's name leads nowhere).
+            if (info.LinkTarget is not null)
+            {
+                if (info.ResolveLinkTarget(returnFinalTarget: true) is not FileInfo target)
+                {
+                    return false; // a link to a folder
+                }
+
+                info = target;
+            }
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        return info.Exists && info.Length > 0;
+    }
+
     /// <summary>Opens a file for a reader; a failure names the file and says why.</summary>
     internal static FileStream OpenInput(string path)
     {
@@ -106,6 +154,114 @@ public static class AudioFile
         catch (IOException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Opens audio read front to back from <paramref name="stream"/> (standard input, a pipe), naming it
+    /// <paramref name="name"/> in errors. The format is found from the first bytes, which are then given back to its
+    /// reader: WAV (an unknown length too) and FLAC are decoded as the bytes arrive; MP3 and Ogg Vorbis, whose readers
+    /// look ahead, are first copied to a temporary file that is deleted when the reader is disposed. The reader disposes
+    /// the stream.
+    /// </summary>
+    /// <param name="stream">The audio.</param>
+    /// <param name="name">What errors call it.</param>
+    /// <returns>The reader.</returns>
+    /// <exception cref="AudioFormatException">The stream is empty, cannot be read, or is not audio of a known format.</exception>
+    public static IAudioReader OpenRead(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        try
+        {
+            byte[] head = new byte[12];
+            int got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (got == 0)
+            {
+                throw new AudioFormatException(name, "is empty");
+            }
+
+            byte[] prefix = head[..got];
+            bool flac = got >= 4 && head.AsSpan(0, 4).SequenceEqual("fLaC"u8);
+            if (got >= 10 && head.AsSpan(0, 3).SequenceEqual("ID3"u8))
+            {
+                // What follows the tag decides between MP3 and FLAC: the tag is read (and kept) to see.
+                int size = 10 + ((head[6] & 0x7F) << 21) + ((head[7] & 0x7F) << 14) + ((head[8] & 0x7F) << 7) + (head[9] & 0x7F) + ((head[5] & 0x10) != 0 ? 10 : 0);
+                if (size > MostTagBytes)
+                {
+                    throw new AudioFormatException(name, $"starts with an ID3 tag of {size} bytes, more than the {MostTagBytes >> 20} MB read through");
+                }
+
+                var tagged = new byte[size + 4];
+                prefix.CopyTo(tagged, 0);
+                int more = stream.ReadAtLeast(tagged.AsSpan(got), tagged.Length - got, throwOnEndOfStream: false);
+                prefix = tagged[..(got + more)];
+                flac = prefix.Length == tagged.Length && tagged.AsSpan(size, 4).SequenceEqual("fLaC"u8);
+            }
+
+            Stream replay = new PrefixedStream(prefix, stream);
+            if (got >= 12 && head.AsSpan(0, 4).SequenceEqual("RIFF"u8) && head.AsSpan(8, 4).SequenceEqual("WAVE"u8))
+            {
+                return new WavReader(replay, name);
+            }
+
+            if (flac)
+            {
+                return new Flac.FlacReader(replay, name);
+            }
+
+            if (got >= 4 && head.AsSpan(0, 4).SequenceEqual("OggS"u8))
+            {
+                return new OggVorbisReader(Spooled(replay, name), name);
+            }
+
+            if ((got >= 3 && head.AsSpan(0, 3).SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
+            {
+                return new Mp3Reader(Spooled(replay, name), name);
+            }
+
+            throw new AudioFormatException(name, "unsupported format (expected WAV, FLAC, MP3 or Ogg Vorbis)");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stream.Dispose();
+            throw new AudioFormatException(name, $"cannot be read ({e.Message.TrimEnd('.')})", e);
+        }
+        catch (AudioFormatException)
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The whole stream copied to a temporary file that is deleted when closed; the stream is disposed.</summary>
+    private static FileStream Spooled(Stream stream, string name)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"percepnet-input-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioFormatException(name, $"cannot be copied to a temporary file ({e.Message.TrimEnd('.')})", e);
+        }
+
+        try
+        {
+            using (stream)
+            {
+                stream.CopyTo(file);
+            }
+
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
     }
 

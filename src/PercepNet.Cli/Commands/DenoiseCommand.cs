@@ -20,7 +20,11 @@ internal static class DenoiseCommand
 
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Audio files (WAV, FLAC, MP3, Ogg Vorbis), folders or globs (*.wav).", Arity = ArgumentArity.ZeroOrMore };
+        var inputs = new Argument<string[]>("inputs")
+        {
+            Description = "Audio files (WAV, FLAC, MP3, Ogg Vorbis), folders or globs (*.wav); - reads standard input, and a named pipe or <(command) is read as it is written.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var inputList = new Option<string?>("--input-list") { Description = "A file naming one input per line (blank lines and lines starting with # are skipped; relative paths are taken from --root, else from the current folder)." };
         var root = new Option<string?>("--root") { Description = "The top of the input tree: outputs mirror the inputs' folders below it, and folders given as inputs are searched recursively." };
         var shard = new Option<string?>("--shard") { Description = "Process only shard K of N (K/N, 0 ≤ K < N): each input belongs to one shard by a stable hash of its path below --root. Without it, the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) when set." };
@@ -90,6 +94,11 @@ internal static class DenoiseCommand
         if (request.Root is string rootFolder && !Directory.Exists(rootFolder))
         {
             throw new UsageException($"--root {rootFolder}: no such folder");
+        }
+
+        if (request.Patterns.Contains(AudioFile.StandardInput))
+        {
+            CheckStandardInput(request);
         }
 
         // Folders are searched without entering the output (or spectrogram) folder, so that a rerun with the output
@@ -463,12 +472,38 @@ internal static class DenoiseCommand
         return seconds;
     }
 
+    /// <summary>"-" reads standard input: the only input, into one output file (or standard output), from a pipe or a file.</summary>
+    private static void CheckStandardInput(Request request)
+    {
+        if (request.Patterns.Length > 1 || request.IsBatch)
+        {
+            throw new UsageException("- (standard input) must be the only input, without --input-list, --root or --shard");
+        }
+
+        string extension = Path.GetExtension(request.Output).ToLowerInvariant();
+        if (request.Output != "-" && (Directory.Exists(request.Output) || request.Output.EndsWith(Path.DirectorySeparatorChar) || extension.Length == 0))
+        {
+            throw new UsageException($"{request.Output}: standard input has no name to give an output in a folder; name the output file (.wav or .flac), or - for standard output");
+        }
+
+        if (!Console.IsInputRedirected)
+        {
+            throw new UsageException("standard input is a terminal: pipe audio into it (for example: sox in.flac -t wav - | percepnet denoise - -o out.wav)");
+        }
+    }
+
     /// <summary>
     /// A file's rate and channels, and its seconds of audio for progress: from its header, or from its size when the
-    /// header does not say. A file that cannot be opened is reported when it is processed.
+    /// header does not say. A file that cannot be opened is reported when it is processed. Standard input and pipes are
+    /// not opened here: what a probe read would be gone for the denoiser.
     /// </summary>
     private static (double Weight, int Rate, int Channels) Probe(string path)
     {
+        if (!AudioFile.IsNonEmptyFile(path))
+        {
+            return (1, 0, 0);
+        }
+
         try
         {
             using IAudioReader reader = AudioFile.OpenRead(path);
@@ -554,7 +589,7 @@ internal static class DenoiseCommand
 
                 files.AddRange(matches);
             }
-            else if (File.Exists(pattern))
+            else if (File.Exists(pattern) || pattern == AudioFile.StandardInput)
             {
                 files.Add(pattern);
             }

@@ -24,7 +24,7 @@ bin="$work/bin"
 if [ -z "${REUSE_BIN:-}" ] || [ ! -f "$bin/.instrumented" ]; then
   rm -rf "$bin"
   dotnet publish "$root/tests/PercepNet.Fuzz" -c Release -o "$bin" -nologo -v q
-  for dll in PercepNet.dll PercepNet.Audio.dll PercepNet.Cli.dll System.CommandLine.dll NLayer.dll NVorbis.dll NAudio.Core.dll; do
+  for dll in PercepNet.dll PercepNet.Audio.dll PercepNet.Cli.dll System.CommandLine.dll NLayer.dll NVorbis.dll NAudio.Core.dll Concentus.dll; do
     sharpfuzz "$bin/$dll" > /dev/null
   done
   touch "$bin/.instrumented"

@@ -25,7 +25,7 @@ public enum PcmEncoding
 public static class AudioDenoising
 {
     /// <summary>
-    /// Denoises an audio file (WAV, FLAC, MP3 or Ogg Vorbis) into a WAV file — or a FLAC file, when
+    /// Denoises an audio file (WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus) into a WAV file — or a FLAC file, when
     /// <paramref name="outputPath"/> ends in .flac — at the input's rate and channel count, block by block (memory
     /// stays flat on long files). The output is written to a temporary file and renamed into place, so a failure
     /// leaves no partial file and an existing output untouched.

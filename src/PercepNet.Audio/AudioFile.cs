@@ -10,7 +10,7 @@ public static class AudioFile
     private const int MostTagBytes = 16 << 20;
 
     /// <summary>
-    /// Opens WAV, FLAC, MP3 or Ogg Vorbis, recognised by the first bytes of the file. "-" reads standard input, and a
+    /// Opens WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus, recognised by the first bytes of the file. "-" reads standard input, and a
     /// named pipe (a FIFO, a shell's process substitution) is read as a stream: see <see cref="OpenRead(Stream, string)"/>.
     /// </summary>
     public static IAudioReader OpenRead(string path)
@@ -38,7 +38,7 @@ public static class AudioFile
             return OpenRead(pipe, path);
         }
 
-        Span<byte> head = stackalloc byte[12];
+        Span<byte> head = stackalloc byte[64];
         int got;
         try
         {
@@ -59,6 +59,11 @@ public static class AudioFile
         if (got >= 12 && head[..4].SequenceEqual("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8))
         {
             return new WavReader(path);
+        }
+
+        if (IsOggOpus(head))
+        {
+            return new OggOpusReader(path);
         }
 
         if (got >= 4 && head[..4].SequenceEqual("OggS"u8))
@@ -86,7 +91,7 @@ public static class AudioFile
             throw new AudioFormatException(path, "RIFF file that is not a little-endian WAVE file (or is truncated)");
         }
 
-        throw new AudioFormatException(path, "unsupported format (expected WAV, FLAC, MP3 or Ogg Vorbis)");
+        throw new AudioFormatException(path, "unsupported format (expected WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus)");
     }
 
     /// <summary>
@@ -174,7 +179,7 @@ public static class AudioFile
         ArgumentNullException.ThrowIfNull(name);
         try
         {
-            byte[] head = new byte[12];
+            byte[] head = new byte[64];
             int got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             if (got == 0)
             {
@@ -192,7 +197,7 @@ public static class AudioFile
                     throw new AudioFormatException(name, $"starts with an ID3 tag of {size} bytes, more than the {MostTagBytes >> 20} MB read through");
                 }
 
-                var tagged = new byte[size + 4];
+                var tagged = new byte[Math.Max(size + 4, got)];
                 prefix.CopyTo(tagged, 0);
                 int more = stream.ReadAtLeast(tagged.AsSpan(got), tagged.Length - got, throwOnEndOfStream: false);
                 prefix = tagged[..(got + more)];
@@ -210,6 +215,11 @@ public static class AudioFile
                 return new Flac.FlacReader(replay, name);
             }
 
+            if (IsOggOpus(head.AsSpan(0, got)))
+            {
+                return new OggOpusReader(replay, name);
+            }
+
             if (got >= 4 && head.AsSpan(0, 4).SequenceEqual("OggS"u8))
             {
                 return new OggVorbisReader(Spooled(replay, name), name);
@@ -220,7 +230,7 @@ public static class AudioFile
                 return new Mp3Reader(Spooled(replay, name), name);
             }
 
-            throw new AudioFormatException(name, "unsupported format (expected WAV, FLAC, MP3 or Ogg Vorbis)");
+            throw new AudioFormatException(name, "unsupported format (expected WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -233,6 +243,10 @@ public static class AudioFile
             throw;
         }
     }
+
+    /// <summary>Whether the first page of an Ogg file holds an OpusHead (a first page of one segment, by the format's rule).</summary>
+    private static bool IsOggOpus(ReadOnlySpan<byte> head) =>
+        head.Length >= 36 && head[..4].SequenceEqual("OggS"u8) && head[26] == 1 && head.Slice(28, 8).SequenceEqual("OpusHead"u8);
 
     /// <summary>The whole stream copied to a temporary file that is deleted when closed; the stream is disposed.</summary>
     private static FileStream Spooled(Stream stream, string name)

@@ -142,6 +142,9 @@ internal static class OggPages
     /// <summary>The CRC of a whole page whose checksum field is zero.</summary>
     internal static uint Checksum(ReadOnlySpan<byte> page) => Update(0, page);
 
+    /// <summary>The CRC of a page given as its header (checksum field zero, lacing values included) and its body.</summary>
+    internal static uint Checksum(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body) => Update(Update(0, header), body);
+
     /// <summary>The Ogg CRC-32: polynomial 0x04C11DB7, not reflected, initial value 0, no final inversion.</summary>
     private static uint Update(uint crc, ReadOnlySpan<byte> data)
     {

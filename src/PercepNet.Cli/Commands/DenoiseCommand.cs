@@ -15,14 +15,14 @@ namespace PercepNet.Cli.Commands;
 /// </summary>
 internal static class DenoiseCommand
 {
-    private static readonly string[] AudioExtensions = [".wav", ".flac", ".mp3", ".ogg"];
+    private static readonly string[] AudioExtensions = [".wav", ".flac", ".mp3", ".ogg", ".opus"];
     private static readonly string[] KnownAudioExtensions = [".wav", ".wave", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".aiff", ".aif", ".wma"];
 
     public static Command Create()
     {
         var inputs = new Argument<string[]>("inputs")
         {
-            Description = "Audio files (WAV, FLAC, MP3, Ogg Vorbis), folders or globs (*.wav); - reads standard input, and a named pipe or <(command) is read as it is written.",
+            Description = "Audio files (WAV, FLAC, MP3, Ogg Vorbis, Opus), folders or globs (*.wav); - reads standard input, and a named pipe or <(command) is read as it is written.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var inputList = new Option<string?>("--input-list") { Description = "A file naming one input per line (blank lines and lines starting with # are skipped; relative paths are taken from --root, else from the current folder)." };
@@ -120,7 +120,7 @@ internal static class DenoiseCommand
         if (skipped.Count > 0)
         {
             string kinds = string.Join(", ", skipped.Select(k => $"{k.Key} {k.Value}"));
-            Console.Error.WriteLine($"warning: {skipped.Values.Sum()} file(s) in the folders given skipped: not WAV, FLAC, MP3 or Ogg Vorbis ({kinds})");
+            Console.Error.WriteLine($"warning: {skipped.Values.Sum()} file(s) in the folders given skipped: not WAV, FLAC, MP3, Ogg Vorbis or Opus ({kinds})");
         }
 
         if (files.Count == 0 && missing.Count == 0)
@@ -128,7 +128,7 @@ internal static class DenoiseCommand
             // Nothing to denoise is a failure, so that a wrong mount or an empty folder does not pass as a finished job.
             string[] folders = [.. request.Patterns.Where(Directory.Exists)];
             string where = request.InputList is string named && folders.Length == 0 ? $"{named}: names no input"
-                : $"{string.Join(", ", folders.DefaultIfEmpty(string.Join(", ", request.Patterns)))}: no audio files (.wav, .flac, .mp3, .ogg) to denoise";
+                : $"{string.Join(", ", folders.DefaultIfEmpty(string.Join(", ", request.Patterns)))}: no audio files (.wav, .flac, .mp3, .ogg, .opus) to denoise";
             Console.Error.WriteLine($"error: {where}");
             return CommandRunner.InputError;
         }

@@ -13,7 +13,7 @@ internal static class MixCommand
 {
     public static Command Create()
     {
-        var speech = new Option<string>("--speech") { Description = "Clean speech file (WAV, FLAC, MP3 or Ogg Vorbis; mixed to mono).", Required = true };
+        var speech = new Option<string>("--speech") { Description = "Clean speech file (WAV, FLAC, MP3, Ogg Vorbis or Opus; mixed to mono).", Required = true };
         var noise = new Option<string>("--noise") { Description = "Noise file (looped when shorter than the speech).", Required = true };
         var snr = new Option<double>("--snr") { Description = "Signal-to-noise ratio in dB.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Noisy mixture to write (48 kHz mono WAV).", Required = true };

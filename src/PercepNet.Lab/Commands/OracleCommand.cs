@@ -15,7 +15,7 @@ internal static class OracleCommand
 {
     public static Command Create()
     {
-        var clean = new Option<string>("--clean") { Description = "Clean reference (WAV, FLAC, MP3 or Ogg Vorbis).", Required = true };
+        var clean = new Option<string>("--clean") { Description = "Clean reference (WAV, FLAC, MP3, Ogg Vorbis or Opus).", Required = true };
         var noisy = new Option<string>("--noisy") { Description = "Noisy signal, same length and timing as the clean one.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Enhanced WAV to write (48 kHz mono, 16-bit; --float for 32-bit float).", Required = true };
         var mode = new Option<string>("--mode")

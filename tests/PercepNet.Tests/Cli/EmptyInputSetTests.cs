@@ -24,7 +24,7 @@ public sealed class EmptyInputSetTests : IDisposable
         {
             var result = CliRunner.Run(["denoise", empty, "-o", Path.Combine(_root, "out"), .. batch]);
             Assert.True(result.Code == 3, result.Error);
-            Assert.Contains($"error: {empty}: no audio files (.wav, .flac, .mp3, .ogg) to denoise", result.Error);
+            Assert.Contains($"error: {empty}: no audio files (.wav, .flac, .mp3, .ogg, .opus) to denoise", result.Error);
             Assert.DoesNotContain("0 of 0", result.Out);
         }
     }
@@ -50,7 +50,7 @@ public sealed class EmptyInputSetTests : IDisposable
         File.WriteAllText(Path.Combine(mixed, ".hidden"), "");
         var result = CliRunner.Run("denoise", mixed, "-o", Path.Combine(_root, "out"));
         Assert.True(result.Code == 0, result.Error);
-        Assert.Contains("warning: 3 file(s) in the folders given skipped: not WAV, FLAC, MP3 or Ogg Vorbis (.m4a 2, .txt 1)", result.Error);
+        Assert.Contains("warning: 3 file(s) in the folders given skipped: not WAV, FLAC, MP3, Ogg Vorbis or Opus (.m4a 2, .txt 1)", result.Error);
     }
 
     [Fact]

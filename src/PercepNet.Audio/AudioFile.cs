@@ -66,7 +66,7 @@ public static class AudioFile
             return new OggOpusReader(path);
         }
 
-        if (got >= 4 && head[..4].SequenceEqual("OggS"u8))
+        if (got >= 4 && head[..4].SequenceEqual("OggS"u8) && OtherOggCodec(head) is null)
         {
             return new OggVorbisReader(path);
         }
@@ -81,7 +81,7 @@ public static class AudioFile
             return new Flac.FlacReader(path);
         }
 
-        if ((got >= 3 && head[..3].SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
+        if ((got >= 3 && head[..3].SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0))
         {
             return new Mp3Reader(path);
         }
@@ -91,7 +91,7 @@ public static class AudioFile
             throw new AudioFormatException(path, "RIFF file that is not a little-endian WAVE file (or is truncated)");
         }
 
-        throw new AudioFormatException(path, "unsupported format (expected WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus)");
+        throw new AudioFormatException(path, Unsupported(head));
     }
 
     /// <summary>
@@ -220,17 +220,17 @@ public static class AudioFile
                 return new OggOpusReader(replay, name);
             }
 
-            if (got >= 4 && head.AsSpan(0, 4).SequenceEqual("OggS"u8))
+            if (got >= 4 && head.AsSpan(0, 4).SequenceEqual("OggS"u8) && OtherOggCodec(head.AsSpan(0, got)) is null)
             {
                 return new OggVorbisReader(Spooled(replay, name), name);
             }
 
-            if ((got >= 3 && head.AsSpan(0, 3).SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
+            if ((got >= 3 && head.AsSpan(0, 3).SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0))
             {
                 return new Mp3Reader(Spooled(replay, name), name);
             }
 
-            throw new AudioFormatException(name, "unsupported format (expected WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus)");
+            throw new AudioFormatException(name, Unsupported(head.AsSpan(0, got)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -242,6 +242,48 @@ public static class AudioFile
             stream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// What a file that is not WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus is, when its first bytes say, and how to
+    /// convert it: the whole message of its error.
+    /// </summary>
+    private static string Unsupported(ReadOnlySpan<byte> head)
+    {
+        static bool Holds(ReadOnlySpan<byte> bytes, int offset, ReadOnlySpan<byte> marker) =>
+            bytes.Length >= offset + marker.Length && bytes.Slice(offset, marker.Length).SequenceEqual(marker);
+        string? kind = Holds(head, 4, "ftyp"u8) ? "an MP4/M4A file (AAC or ALAC)"
+            : head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xF6) == 0xF0 ? "raw AAC (ADTS)"
+            : Holds(head, 0, "FORM"u8) && (Holds(head, 8, "AIFF"u8) || Holds(head, 8, "AIFC"u8)) ? "AIFF"
+            : Holds(head, 0, "caff"u8) ? "Core Audio (CAF)"
+            : Holds(head, 0, "wvpk"u8) ? "WavPack"
+            : Holds(head, 0, "MAC "u8) ? "Monkey's Audio (APE)"
+            : Holds(head, 0, ".snd"u8) ? "Sun/NeXT AU"
+            : Holds(head, 0, "#!AMR"u8) ? "AMR"
+            : Holds(head, 0, [0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11]) ? "WMA (ASF)"
+            : Holds(head, 0, [0x1A, 0x45, 0xDF, 0xA3]) ? "Matroska/WebM (as browsers record)"
+            : Holds(head, 0, "RIFF"u8) && Holds(head, 8, "AVI "u8) ? "AVI video"
+            : Holds(head, 0, "OggS"u8) ? OtherOggCodec(head)
+            : null;
+        return kind is null
+            ? "unsupported format (WAV, FLAC, MP3, Ogg Vorbis and Ogg Opus are read)"
+            : $"unsupported format: {kind}; convert it to WAV or FLAC first (for example: ffmpeg -i FILE out.flac)";
+    }
+
+    /// <summary>The codec of an Ogg file's first stream when it is neither Vorbis nor Opus (Speex, FLAC, Theora …); null otherwise or when the first page does not say.</summary>
+    private static string? OtherOggCodec(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 36 || head[26] != 1)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> packet = head[28..];
+        return packet.StartsWith("\u0001vorbis"u8) || packet.StartsWith("OpusHead"u8) ? null
+            : packet.StartsWith("Speex   "u8) ? "Ogg Speex"
+            : packet.StartsWith("\u007FFLAC"u8) ? "Ogg FLAC"
+            : packet.StartsWith("\u0080theora"u8) ? "Ogg Theora video"
+            : "an Ogg stream that is neither Vorbis nor Opus";
     }
 
     /// <summary>Whether the first page of an Ogg file holds an OpusHead (a first page of one segment, by the format's rule).</summary>

@@ -19,11 +19,14 @@ internal sealed class WavReader : IAudioReader
     public const int MaxSampleRate = 1_536_000;
 
     private const ushort FormatPcm = 1;
+    private const ushort FormatALaw = 6;
+    private const ushort FormatMuLaw = 7;
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
 
     private readonly Stream _stream;
     private readonly bool _float;
+    private readonly float[]? _companding;
     private readonly int _bytesPerSample;
     private long _remaining;
     private byte[] _bytes = [];
@@ -43,8 +46,9 @@ internal sealed class WavReader : IAudioReader
             (Format format, long dataBytes, string? truncation) = ReadHeader(stream, path);
             Truncation = truncation;
             _float = format.Float;
+            _companding = format.Companding;
             _bytesPerSample = format.Bits / 8;
-            BitsPerSample = format.Bits;
+            BitsPerSample = format.Companding is null ? format.Bits : 16; // G.711's 8 bits carry about 14 bits of range
             SampleRate = format.Rate;
             Channels = format.Channels;
             int blockAlign = format.Channels * _bytesPerSample;
@@ -119,7 +123,7 @@ internal sealed class WavReader : IAudioReader
         for (int i = 0; i < samples; i++)
         {
             int o = i * _bytesPerSample;
-            interleaved[i] = (_float, _bytesPerSample) switch
+            interleaved[i] = _companding is { } table ? table[b[o]] : (_float, _bytesPerSample) switch
             {
                 (true, 4) => BinaryPrimitives.ReadSingleLittleEndian(b.Slice(o, 4)),
                 (true, _) => (float)BinaryPrimitives.ReadDoubleLittleEndian(b.Slice(o, 8)),
@@ -147,7 +151,7 @@ internal sealed class WavReader : IAudioReader
         }
     }
 
-    private readonly record struct Format(int Channels, int Rate, int Bits, bool Float);
+    private readonly record struct Format(int Channels, int Rate, int Bits, bool Float, float[]? Companding = null);
 
     /// <summary>Reads up to the start of the data chunk; returns the format and the data size (−1: to the end).</summary>
     private static (Format Format, long DataBytes, string? Truncation) ReadHeader(Stream stream, string path)
@@ -249,13 +253,18 @@ internal sealed class WavReader : IAudioReader
         }
 
         bool isFloat = tag == FormatFloat;
-        bool supported = (tag == FormatPcm && bits is 8 or 16 or 24 or 32) || (isFloat && bits is 32 or 64);
+        bool companded = tag is FormatALaw or FormatMuLaw && bits == 8;
+        bool supported = (tag == FormatPcm && bits is 8 or 16 or 24 or 32) || (isFloat && bits is 32 or 64) || companded;
         if (!supported)
         {
             string encoding = tag switch
             {
                 FormatPcm => "integer PCM",
                 FormatFloat => "float",
+                FormatALaw => "A-law",
+                FormatMuLaw => "µ-law",
+                0x0002 or 0x0011 => "ADPCM",
+                0x0055 => "MP3",
                 0 => "unknown sub-format",
                 _ => $"format tag 0x{tag:X4}",
             };
@@ -277,7 +286,34 @@ internal sealed class WavReader : IAudioReader
             throw new AudioFormatException(path, $"inconsistent WAV header ({channels} channels of {bits} bits in blocks of {blockAlign} bytes)");
         }
 
-        return new Format(channels, (int)rate, bits, isFloat);
+        return new Format(channels, (int)rate, bits, isFloat, companded ? G711(tag == FormatMuLaw) : null);
+    }
+
+    /// <summary>The 256 values of G.711 µ-law or A-law bytes (ITU-T G.711's expansion), scaled to [−1, 1].</summary>
+    private static float[] G711(bool muLaw)
+    {
+        var table = new float[256];
+        for (int code = 0; code < 256; code++)
+        {
+            int value;
+            if (muLaw)
+            {
+                int u = ~code & 0xFF;
+                int magnitude = ((((u & 0x0F) << 3) + 0x84) << ((u >> 4) & 0x07)) - 0x84;
+                value = (u & 0x80) != 0 ? -magnitude : magnitude;
+            }
+            else
+            {
+                int a = code ^ 0x55;
+                int exponent = (a >> 4) & 0x07;
+                int magnitude = exponent == 0 ? ((a & 0x0F) << 4) + 8 : (((a & 0x0F) << 4) + 0x108) << (exponent - 1);
+                value = (a & 0x80) != 0 ? magnitude : -magnitude;
+            }
+
+            table[code] = value / 32768f;
+        }
+
+        return table;
     }
 
     private static void Skip(Stream stream, long count, ref long position, string path)

@@ -94,10 +94,19 @@ public sealed class AudioFileTests : IDisposable
             { "empty.wav", [], "empty" },
             { "text.wav", "hello, not audio"u8.ToArray(), "unsupported format" },
             { "truncated.wav", good[..20], "WAV" },
-            { "alaw.wav", WithFormatTag(good, 6), "unsupported WAV encoding" },
+            { "adpcm.wav", WithFormatTag(good, 2), "unsupported WAV encoding (ADPCM with 16 bits per sample)" },
+            { "song.m4a", [0, 0, 0, 32, .. "ftypM4A "u8, .. new byte[40]], "unsupported format: an MP4/M4A file (AAC or ALAC); convert it to WAV or FLAC first" },
+            { "take.aiff", [.. "FORM"u8, 0, 0, 0, 64, .. "AIFFCOMM"u8, .. new byte[40]], "unsupported format: AIFF;" },
+            { "call.au", [.. ".snd"u8, .. new byte[40]], "unsupported format: Sun/NeXT AU;" },
+            { "talk.aac", [0xFF, 0xF1, 0x50, 0x80, .. new byte[40]], "unsupported format: raw AAC (ADTS);" },
+            { "voice.spx", OggFirstPage("Speex   "u8), "unsupported format: Ogg Speex;" },
             { "bad.ogg", [.. "OggS"u8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "truncated Ogg file" },
         };
     }
+
+    /// <summary>The start of an Ogg file whose first page holds one packet beginning with <paramref name="packet"/>.</summary>
+    private static byte[] OggFirstPage(ReadOnlySpan<byte> packet) =>
+        [.. "OggS"u8, 0, 2, .. new byte[8], .. new byte[12], 1, 40, .. packet, .. new byte[40 - packet.Length]];
 
     private static byte[] WithFormatTag(byte[] wav, short tag)
     {

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes one reader with AFL++ and SharpFuzz until it has run EXECUTIONS inputs (default 1,000,000), then prints the
-# executions, crashes and hangs. Harnesses: wav, mp3, ogg, model, pcm, batchlog, cmdline (tests/PercepNet.Fuzz).
+# executions, crashes and hangs. Harnesses: wav, mp3, ogg, flac, opus, stdin, model, pcm, batchlog, cmdline
+# (tests/PercepNet.Fuzz).
 #   scripts/fuzz.sh HARNESS [EXECUTIONS] [WORK_DIR] [INSTANCES]
 # INSTANCES afl-fuzz processes share the work (one per core; default 1), each running EXECUTIONS/INSTANCES inputs.
-# Needs: afl++ (Debian package afl++), lame and oggenc for the mp3/ogg seeds, and the SharpFuzz.CommandLine tool
+# Needs: afl++ (Debian package afl++), lame, oggenc, flac and opusenc for the compressed seeds, and the SharpFuzz.CommandLine tool
 # (installed here when missing). Findings stay in WORK_DIR/findings/HARNESS; copy each crashing input into
 # tests/fuzz-corpus/HARNESS/ so that the tests replay it.
 set -euo pipefail
-harness="${1:?harness: wav, mp3, ogg, model, pcm, batchlog or cmdline}"
+harness="${1:?harness: wav, mp3, ogg, flac, opus, stdin, model, pcm, batchlog or cmdline}"
 executions="${2:-1000000}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${3:-$root/out/fuzz}"
@@ -31,13 +32,19 @@ if [ -z "${REUSE_BIN:-}" ] || [ ! -f "$bin/.instrumented" ]; then
 fi
 
 seeds="$work/seeds"
-if [ ! -d "$seeds/cmdline" ]; then
+if [ ! -d "$seeds/stdin" ]; then
   # The instrumented build runs only under afl-fuzz; the seeds come from the plain one.
   dotnet run --project "$root/tests/PercepNet.Fuzz" -c Release -- seeds "$root/examples/noisy.wav" "$seeds"
   mkdir -p "$seeds/mp3" "$seeds/ogg"
   lame --quiet -b 32 "$seeds/wav/pcm16.wav" "$seeds/mp3/cbr.mp3"
   lame --quiet -t -b 32 "$seeds/wav/pcm16.wav" "$seeds/mp3/untagged.mp3"
   oggenc --quiet -q 0 -o "$seeds/ogg/q0.ogg" "$seeds/wav/pcm16.wav"
+  flac --silent -8 --no-padding -o "$seeds/flac/flac8.flac" "$seeds/wav/stereo.wav"
+  mkdir -p "$seeds/opus" "$seeds/stdin"
+  opusenc --quiet --bitrate 16 "$seeds/wav/pcm16.wav" "$seeds/opus/mono.opus"
+  opusenc --quiet --bitrate 24 "$seeds/wav/stereo.wav" "$seeds/opus/stereo.opus"
+  # Standard input sees every format: one seed of each.
+  cp "$seeds/wav/pcm16.wav" "$seeds/flac/mono16.flac" "$seeds/opus/mono.opus" "$seeds/mp3/cbr.mp3" "$seeds/ogg/q0.ogg" "$seeds/stdin/"
 fi
 
 findings="$work/findings/$harness"

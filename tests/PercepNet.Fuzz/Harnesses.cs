@@ -9,7 +9,7 @@ namespace PercepNet.Fuzz;
 /// </summary>
 public static class Harnesses
 {
-    public static IReadOnlyList<string> Names { get; } = ["wav", "mp3", "ogg", "model", "pcm", "batchlog", "cmdline"];
+    public static IReadOnlyList<string> Names { get; } = ["wav", "mp3", "ogg", "flac", "opus", "stdin", "model", "pcm", "batchlog", "cmdline"];
 
     public static Action<Stream> Get(string name)
     {
@@ -29,6 +29,9 @@ public static class Harnesses
         "wav" => stream => ReadAll(() => new WavReader(Buffered(stream), "input.wav")),
         "mp3" => stream => ReadAll(() => new Mp3Reader(Buffered(stream), "input.mp3")),
         "ogg" => stream => ReadAll(() => new OggVorbisReader(new MemoryStream(WithValidChecksums(Buffered(stream).ToArray())), "input.ogg")),
+        "flac" => stream => ReadAll(() => new PercepNet.Audio.Flac.FlacReader(Buffered(stream), "input.flac", checkCrcs: false)),
+        "opus" => stream => ReadAll(() => new OggOpusReader(new MemoryStream(WithValidChecksums(Buffered(stream).ToArray())), "input.opus")),
+        "stdin" => stream => ReadAll(() => AudioFile.OpenRead(new ForwardOnlyStream(Buffered(stream)), "standard input")),
         "model" => ReadModel,
         "pcm" => DenoisePcm,
         "batchlog" => SummariseLog,
@@ -140,6 +143,32 @@ public static class Harnesses
         }
 
         return data;
+    }
+
+    /// <summary>A stream read front to back only, as standard input and pipes are.</summary>
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static MemoryStream Buffered(Stream stream)

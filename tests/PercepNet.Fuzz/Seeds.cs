@@ -20,6 +20,20 @@ public static class Seeds
             writer.Commit();
         }
 
+        // FLAC by our encoder: mono 16-bit at 48 kHz (LPC frames), stereo 24-bit at 16 kHz (a decorrelation).
+        string flac = Directory.CreateDirectory(Path.Combine(outDir, "flac")).FullName;
+        using (var writer = new FlacWriter(Path.Combine(flac, "mono16.flac"), rate, 1, 16))
+        {
+            writer.Write(snippet);
+            writer.Commit();
+        }
+
+        using (var writer = new FlacWriter(Path.Combine(flac, "stereo24.flac"), 16000, 2, 24))
+        {
+            writer.Write([.. snippet.Take(800).SelectMany(v => new[] { v, v * 0.5f })]);
+            writer.Commit();
+        }
+
         string model = Directory.CreateDirectory(Path.Combine(outDir, "model")).FullName;
         var shape = new ModelShape("tiny", 2, 2, 2, 2, 2, 2);
         ModelFileWriter.Write(Path.Combine(model, "tiny-int8.pnm"), new StoredModel(RandomModel.Create(shape, 1), Quantisation.Int8, "seed"));

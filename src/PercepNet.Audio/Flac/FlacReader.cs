@@ -16,6 +16,7 @@ internal sealed class FlacReader : IAudioReader
     private static readonly int[] TableBits = [0, 8, 12, 0, 16, 20, 24, 32];
 
     private readonly Stream _stream;
+    private readonly bool _checkCrcs;
     private readonly FlacBitReader _bits;
     private readonly byte[] _expectedMd5 = new byte[16];
     private readonly FlacSampleHash _md5;
@@ -32,7 +33,17 @@ internal sealed class FlacReader : IAudioReader
 
     /// <summary>Decodes <paramref name="stream"/>, naming it <paramref name="path"/> in errors; disposes the stream.</summary>
     public FlacReader(Stream stream, string path)
+        : this(stream, path, checkCrcs: true)
     {
+    }
+
+    /// <summary>
+    /// As <see cref="FlacReader(Stream, string)"/>; without <paramref name="checkCrcs"/>, frames whose checksums do not
+    /// match are decoded all the same (the fuzzing harness's way to reach the subframe decoders with mutated frames).
+    /// </summary>
+    internal FlacReader(Stream stream, string path, bool checkCrcs)
+    {
+        _checkCrcs = checkCrcs;
         Path = path;
         _stream = stream;
         _bits = new FlacBitReader(stream);
@@ -305,7 +316,7 @@ internal sealed class FlacReader : IAudioReader
             _ => throw new InvalidDataException("a frame with the invalid sample rate code 15"),
         };
         byte expectedCrc8 = _bits.Crc8;
-        if (_bits.ReadBits(8) != expectedCrc8)
+        if (_bits.ReadBits(8) != expectedCrc8 && _checkCrcs)
         {
             throw new InvalidDataException("a frame header fails its CRC-8 (damaged data)");
         }
@@ -332,7 +343,7 @@ internal sealed class FlacReader : IAudioReader
 
         _bits.AlignToByte();
         ushort expectedCrc16 = _bits.Crc16;
-        if (_bits.ReadBits(16) != expectedCrc16)
+        if (_bits.ReadBits(16) != expectedCrc16 && _checkCrcs)
         {
             throw new InvalidDataException("a frame fails its CRC-16 (damaged data)");
         }

@@ -6,6 +6,7 @@ namespace PercepNet.Tests.Audio;
 /// Ogg Opus made by opus-tools (opusenc; opusdec as the reference decoder; CI installs them): the same length as the
 /// source, aligned with it, and the samples the reference decoder gives.
 /// </summary>
+[Collection(nameof(Cli.ConsoleCollection))]
 public sealed class OpusTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("percepnet-opus-").FullName;
@@ -94,5 +95,24 @@ public sealed class OpusTests : IDisposable
         }
 
         Assert.InRange(ours.Length, source.Length / 3, source.Length - 1);
+    }
+
+    [SkippableFact]
+    public void DenoisedOpusHasTheSourcesLengthAndAlignment()
+    {
+        Skip.IfNot(ChildProcess.IsInstalled("opusenc"), "opus-tools is not installed (CI installs it)");
+        float[] source = Source("in.wav", 1);
+        Run("opusenc", "--quiet", PathOf("in.wav"), PathOf("in.opus"));
+        var result = Cli.CliRunner.Run("denoise", PathOf("in.opus"), "-o", PathOf("out.wav"), "--atten-lim-db", "0");
+        Assert.True(result.Code == 0, result.Error);
+        (float[] output, int rate) = AudioFile.ReadMono(PathOf("out.wav"));
+        Assert.Equal((48000, source.Length), (rate, output.Length));
+        int peak = 0;
+        for (int i = 0; i < output.Length; i++)
+        {
+            peak = Math.Abs(output[i]) > Math.Abs(output[peak]) ? i : peak;
+        }
+
+        Assert.InRange(peak, 23999, 24001); // the click where the source has it
     }
 }

@@ -9,7 +9,8 @@ namespace PercepNet.Audio;
 /// Files without that header (lame -t, some low-rate MPEG-2 encoders) have no delay written down: LAME's standard
 /// encoder delay (576 samples) is assumed with the decoder's 529, the delay of nearly every MP3 in the wild, so that
 /// they are not 1,105 samples late. A file holding fewer frames than its Info header promises is a recording cut off:
-/// what is there is read and <see cref="Truncation"/> says so.
+/// what is there is read and <see cref="Truncation"/> says so. Every call into NLayer runs under a
+/// <see cref="DecoderWatchdog"/>: on some malformed streams its frame search never returns (found by fuzzing).
 /// </summary>
 internal sealed class Mp3Reader : IAudioReader
 {
@@ -20,7 +21,8 @@ internal sealed class Mp3Reader : IAudioReader
     public const int StandardEncoderDelay = 576;
 
     private readonly Stream _stream;
-    private readonly MpegFile _file;
+    private readonly MpegFile? _file;
+    private readonly DecoderWatchdog _watchdog;
     private readonly DecoderReads.DecodeSamples _decode;
     private float[] _discard = [];
     private long _toSkip;
@@ -53,15 +55,25 @@ internal sealed class Mp3Reader : IAudioReader
             }
 
             _stream = stream;
-            _file = new MpegFile(stream);
+            _watchdog = new DecoderWatchdog((buffer, count) => _file!.ReadSamples(buffer, 0, count - (count % Channels)));
+            Stream source = stream;
+            _file = _watchdog.Call(() => new MpegFile(source));
             SampleRate = _file.SampleRate;
             Channels = _file.Channels;
-            _decode = _file.ReadSamples;
+            _decode = _watchdog.Read;
         }
         catch (Exception e) when (e is not AudioFormatException)
         {
-            stream.Dispose();
-            throw new AudioFormatException(path, $"not a readable MP3 file ({e.Message.TrimEnd('.')})", e);
+            _watchdog?.Dispose();
+            if (_watchdog is not { Stuck: true })
+            {
+                _file?.Dispose();
+                stream.Dispose();
+            }
+
+            throw new AudioFormatException(path, e is TimeoutException
+                ? "not a readable MP3 file (the decoder found no frame it could finish)"
+                : $"not a readable MP3 file ({e.Message.TrimEnd('.')})", e);
         }
 
         if (SampleRate <= 0 || Channels <= 0)
@@ -123,8 +135,12 @@ internal sealed class Mp3Reader : IAudioReader
 
     public void Dispose()
     {
-        _file?.Dispose();
-        _stream?.Dispose();
+        _watchdog.Dispose();
+        if (!_watchdog.Stuck)
+        {
+            _file?.Dispose();
+            _stream?.Dispose();
+        }
     }
 
     /// <summary>What a LAME/Xing "Info" header frame says: where the audio frames start, how many there are, delay and padding.</summary>

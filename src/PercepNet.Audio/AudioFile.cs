@@ -56,43 +56,68 @@ public static class AudioFile
         }
 
         head = head[..got];
-        if (got >= 12 && head[..4].SequenceEqual("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8))
+        bool flacAfterTag = got >= 10 && head[..3].SequenceEqual("ID3"u8) && FollowsId3Tag(path, head, "fLaC"u8);
+        return Recognise(head, flacAfterTag) switch
         {
-            return new WavReader(path);
+            Container.Wav => new WavReader(path),
+            Container.Flac => new Flac.FlacReader(path),
+            Container.OggOpus => new OggOpusReader(path),
+            Container.OggVorbis => new OggVorbisReader(path),
+            Container.Mp3 => new Mp3Reader(path),
+            Container.OtherRiff => throw new AudioFormatException(path, "RIFF file that is not a little-endian WAVE file (or is truncated)"),
+            _ => throw new AudioFormatException(path, Unsupported(head)),
+        };
+    }
+
+    /// <summary>The formats recognised by their first bytes.</summary>
+    private enum Container
+    {
+        Unknown,
+        Wav,
+        Flac,
+        OggOpus,
+        OggVorbis,
+        Mp3,
+        OtherRiff,
+    }
+
+    /// <summary>
+    /// The format that the first bytes of a file or stream announce; <paramref name="flacAfterTag"/> says whether an
+    /// ID3 tag at the start is followed by FLAC rather than MP3.
+    /// </summary>
+    private static Container Recognise(ReadOnlySpan<byte> head, bool flacAfterTag)
+    {
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8))
+        {
+            return Container.Wav;
+        }
+
+        if (head.StartsWith("fLaC"u8) || flacAfterTag)
+        {
+            return Container.Flac;
         }
 
         if (IsOggOpus(head))
         {
-            return new OggOpusReader(path);
+            return Container.OggOpus;
         }
 
-        if (got >= 4 && head[..4].SequenceEqual("OggS"u8) && OtherOggCodec(head) is null)
+        if (head.StartsWith("OggS"u8) && OtherOggCodec(head) is null)
         {
-            return new OggVorbisReader(path);
+            return Container.OggVorbis;
         }
 
-        if (got >= 4 && head[..4].SequenceEqual("fLaC"u8))
+        if (head.StartsWith("ID3"u8) || (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0))
         {
-            return new Flac.FlacReader(path);
+            return Container.Mp3;
         }
 
-        if (got >= 10 && head[..3].SequenceEqual("ID3"u8) && FollowsId3Tag(path, head, "fLaC"u8))
-        {
-            return new Flac.FlacReader(path);
-        }
-
-        if ((got >= 3 && head[..3].SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0))
-        {
-            return new Mp3Reader(path);
-        }
-
-        if (got >= 4 && (head[..4].SequenceEqual("RIFF"u8) || head[..4].SequenceEqual("RIFX"u8) || head[..4].SequenceEqual("RF64"u8)))
-        {
-            throw new AudioFormatException(path, "RIFF file that is not a little-endian WAVE file (or is truncated)");
-        }
-
-        throw new AudioFormatException(path, Unsupported(head));
+        return head.StartsWith("RIFF"u8) || head.StartsWith("RIFX"u8) || head.StartsWith("RF64"u8) ? Container.OtherRiff : Container.Unknown;
     }
+
+    /// <summary>The length of the ID3v2 tag that <paramref name="head"/> (at least 10 bytes) begins, its header and footer included.</summary>
+    private static int Id3TagSize(ReadOnlySpan<byte> head) =>
+        10 + ((head[6] & 0x7F) << 21) + ((head[7] & 0x7F) << 14) + ((head[8] & 0x7F) << 7) + (head[9] & 0x7F) + ((head[5] & 0x10) != 0 ? 10 : 0);
 
     /// <summary>
     /// Whether <paramref name="path"/> leads, through any links, to a regular file with bytes in it: not a pipe (a
@@ -143,7 +168,7 @@ public static class AudioFile
     /// <summary>Whether <paramref name="marker"/> follows the ID3v2 tag that <paramref name="head"/> begins.</summary>
     private static bool FollowsId3Tag(string path, ReadOnlySpan<byte> head, ReadOnlySpan<byte> marker)
     {
-        long size = 10 + ((head[6] & 0x7F) << 21) + ((head[7] & 0x7F) << 14) + ((head[8] & 0x7F) << 7) + (head[9] & 0x7F) + ((head[5] & 0x10) != 0 ? 10 : 0);
+        long size = Id3TagSize(head);
         Span<byte> found = stackalloc byte[marker.Length];
         try
         {
@@ -187,11 +212,11 @@ public static class AudioFile
             }
 
             byte[] prefix = head[..got];
-            bool flac = got >= 4 && head.AsSpan(0, 4).SequenceEqual("fLaC"u8);
+            bool flacAfterTag = false;
             if (got >= 10 && head.AsSpan(0, 3).SequenceEqual("ID3"u8))
             {
                 // What follows the tag decides between MP3 and FLAC: the tag is read (and kept) to see.
-                int size = 10 + ((head[6] & 0x7F) << 21) + ((head[7] & 0x7F) << 14) + ((head[8] & 0x7F) << 7) + (head[9] & 0x7F) + ((head[5] & 0x10) != 0 ? 10 : 0);
+                int size = Id3TagSize(head);
                 if (size > MostTagBytes)
                 {
                     throw new AudioFormatException(name, $"starts with an ID3 tag of {size} bytes, more than the {MostTagBytes >> 20} MB read through");
@@ -201,36 +226,20 @@ public static class AudioFile
                 prefix.CopyTo(tagged, 0);
                 int more = stream.ReadAtLeast(tagged.AsSpan(got), tagged.Length - got, throwOnEndOfStream: false);
                 prefix = tagged[..(got + more)];
-                flac = prefix.Length == tagged.Length && tagged.AsSpan(size, 4).SequenceEqual("fLaC"u8);
+                flacAfterTag = prefix.Length == tagged.Length && tagged.AsSpan(size, 4).SequenceEqual("fLaC"u8);
             }
 
             Stream replay = new PrefixedStream(prefix, stream);
-            if (got >= 12 && head.AsSpan(0, 4).SequenceEqual("RIFF"u8) && head.AsSpan(8, 4).SequenceEqual("WAVE"u8))
+            return Recognise(head.AsSpan(0, got), flacAfterTag) switch
             {
-                return new WavReader(replay, name);
-            }
-
-            if (flac)
-            {
-                return new Flac.FlacReader(replay, name);
-            }
-
-            if (IsOggOpus(head.AsSpan(0, got)))
-            {
-                return new OggOpusReader(replay, name);
-            }
-
-            if (got >= 4 && head.AsSpan(0, 4).SequenceEqual("OggS"u8) && OtherOggCodec(head.AsSpan(0, got)) is null)
-            {
-                return new OggVorbisReader(Spooled(replay, name), name);
-            }
-
-            if ((got >= 3 && head.AsSpan(0, 3).SequenceEqual("ID3"u8)) || (got >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0))
-            {
-                return new Mp3Reader(Spooled(replay, name), name);
-            }
-
-            throw new AudioFormatException(name, Unsupported(head.AsSpan(0, got)));
+                Container.Wav => new WavReader(replay, name),
+                Container.Flac => new Flac.FlacReader(replay, name),
+                Container.OggOpus => new OggOpusReader(replay, name),
+                Container.OggVorbis => new OggVorbisReader(Spooled(replay, name), name),
+                Container.Mp3 => new Mp3Reader(Spooled(replay, name), name),
+                Container.OtherRiff => throw new AudioFormatException(name, "RIFF stream that is not a little-endian WAVE file (or is truncated)"),
+                _ => throw new AudioFormatException(name, Unsupported(head.AsSpan(0, got))),
+            };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

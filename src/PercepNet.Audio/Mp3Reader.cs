@@ -10,7 +10,8 @@ namespace PercepNet.Audio;
 /// encoder delay (576 samples) is assumed with the decoder's 529, the delay of nearly every MP3 in the wild, so that
 /// they are not 1,105 samples late. A file holding fewer frames than its Info header promises is a recording cut off:
 /// what is there is read and <see cref="Truncation"/> says so. Every call into NLayer runs under a
-/// <see cref="DecoderWatchdog"/>: on some malformed streams its frame search never returns (found by fuzzing).
+/// <see cref="DecoderWatchdog"/>: on some malformed streams its frame search never returns (found by fuzzing); the
+/// RIFF headers known to cause that are refused beforehand (<see cref="Mp3RiffHeaderCheck"/>).
 /// </summary>
 internal sealed class Mp3Reader : IAudioReader
 {
@@ -40,8 +41,10 @@ internal sealed class Mp3Reader : IAudioReader
         try
         {
             GaplessInfo? gapless = GaplessInfo.Read(stream);
+            long origin = 0;
             if (gapless is { } info)
             {
+                origin = info.AudioStart;
                 stream = new ReadOnlyStreamView(stream, info.AudioStart);
                 _toSkip = (long)info.EncoderDelay + DecoderDelay;
                 _remaining = info.Frames > 0 ? Math.Max(0, ((long)info.Frames * info.SamplesPerFrame) - info.EncoderDelay - info.Padding) : long.MaxValue;
@@ -52,6 +55,13 @@ internal sealed class Mp3Reader : IAudioReader
                 stream.Position = 0;
                 _toSkip = StandardEncoderDelay + DecoderDelay;
                 _remaining = long.MaxValue;
+            }
+
+            if (Mp3RiffHeaderCheck.FindHazard(stream) is long hazard)
+            {
+                stream.Dispose();
+                throw new AudioFormatException(path, FormattableString.Invariant(
+                    $"not a readable MP3 file (the RIFF header at byte {origin + hazard} has chunk sizes that lead outside the file)"));
             }
 
             _stream = stream;

@@ -33,6 +33,11 @@ internal sealed class DecoderWatchdog : IDisposable
     /// <summary>How long one read may take; generous, since a healthy read of half a second of audio takes milliseconds.</summary>
     public static TimeSpan DefaultPatience { get; set; } = TimeSpan.FromSeconds(30);
 
+    private static long s_abandoned;
+
+    /// <summary>How many decoder threads this process has given up on (the fuzzing harnesses count a stall as a finding).</summary>
+    public static long Abandoned => Interlocked.Read(ref s_abandoned);
+
     /// <summary>Decodes into <paramref name="samples"/>; throws <see cref="TimeoutException"/> when the decoder is stuck.</summary>
     public int Read(Span<float> samples)
     {
@@ -63,6 +68,7 @@ internal sealed class DecoderWatchdog : IDisposable
         if (!_done.Wait(_patience))
         {
             _stuck = true;
+            Interlocked.Increment(ref s_abandoned);
             try
             {
                 // The abandoned thread keeps spinning; let it have only what no other thread wants.

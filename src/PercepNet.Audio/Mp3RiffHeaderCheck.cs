@@ -7,20 +7,24 @@ namespace PercepNet.Audio;
 /// refused before NLayer sees it (found by fuzzing). Until it has found its first MPEG frame, NLayer takes every
 /// "RIFF" followed by "WAVEfmt " as the header of an MP3-in-WAV file and walks its chunks by their 32-bit sizes to
 /// the "data" chunk. A size that points a gigabyte ahead makes its read buffer's growth overflow and spin; a size of
-/// −8 makes the walk step onto its own size field for ever. This replays that walk on the stream's own bytes and
-/// calls a header hazardous when a read would land far past the end of the stream or half a gigabyte ahead, or a
-/// step does not move the walk forward; the walk of a genuine MP3-in-WAV header ends at its "data" chunk within a
-/// few steps.
+/// −8 makes the walk step onto its own size field for ever, and other negative sizes send it backwards into bytes
+/// that may lead anywhere. This replays that walk on the stream's own bytes and calls a header hazardous when a read
+/// would land far past the end of the stream or half a gigabyte ahead of NLayer's buffer, or the walk comes back to
+/// where it was; the walk of a genuine MP3-in-WAV header ends at its "data" chunk within a few steps.
 /// </summary>
 internal static class Mp3RiffHeaderCheck
 {
     /// <summary>How far past the end of the stream a read may be asked for before the header counts as hazardous.</summary>
     private const long EndSlack = 64 * 1024;
 
-    /// <summary>How far past the tag a read may be asked for: NLayer's buffer sizes double in 32-bit arithmetic.</summary>
+    /// <summary>How far past the start of NLayer's read buffer a read may be asked for: its size doubles in 32-bit arithmetic.</summary>
     private const long ReachLimit = 1L << 29;
 
-    private const int MaxSteps = 4096;
+    /// <summary>The largest read buffer NLayer keeps: its start lies at most this far before the tag.</summary>
+    private const long MaxBuffer = 16 * 1024;
+
+    /// <summary>Steps after which a walk counts as endless (a genuine header takes a handful).</summary>
+    private const int MaxSteps = 100_000;
 
     /// <summary>
     /// The position of the first RIFF/WAVE header in <paramref name="stream"/> (seekable; read from position 0 and
@@ -68,54 +72,101 @@ internal static class Mp3RiffHeaderCheck
         }
     }
 
-    /// <summary>Replays NLayer's walk from the "fmt " chunk's size at <paramref name="tag"/> + 16; false when it would not end.</summary>
+    /// <summary>
+    /// Replays NLayer's walk from the "fmt " chunk's size at <paramref name="tag"/> + 16, offsets and all (an int
+    /// that wraps, relative to the tag, free to step backwards); false when it would not end.
+    /// </summary>
     private static bool WalkEnds(Stream stream, long tag, long length)
     {
-        var word = new byte[4];
-        int offset = 16; // NLayer keeps the walk's offset in an int, and so does this replay
+        var walk = new Walk(stream, tag, length);
+        var visited = new HashSet<int>();
+        int offset = 16;
         for (int step = 0; step < MaxSteps; step++)
         {
-            int before = offset;
-            if (!Readable(stream, tag, offset, length, word))
+            if (!visited.Add(offset))
             {
-                return Reachable(tag, offset, length);
+                return false; // back where it was: NLayer goes round for ever
             }
 
-            offset = unchecked(offset + 4 + BinaryPrimitives.ReadInt32LittleEndian(word));
-            if (!Readable(stream, tag, offset, length, word))
+            switch (walk.Read(offset))
             {
-                return Reachable(tag, offset, length);
+                case Outcome.Ends:
+                    return true;
+                case Outcome.Hazard:
+                    return false;
+            }
+
+            offset = unchecked(offset + 4 + walk.Value);
+            switch (walk.Read(offset))
+            {
+                case Outcome.Ends:
+                    return true;
+                case Outcome.Hazard:
+                    return false;
             }
 
             offset = unchecked(offset + 4);
-            if (word.AsSpan().SequenceEqual("data"u8))
+            if (walk.Value == DataId)
             {
                 return true;
-            }
-
-            if (offset <= before)
-            {
-                return false;
             }
         }
 
         return false;
     }
 
-    /// <summary>Whether the four bytes at <paramref name="tag"/> + <paramref name="offset"/> lie inside the stream; reads them when they do.</summary>
-    private static bool Readable(Stream stream, long tag, int offset, long length, byte[] word)
+    /// <summary>"data" as NLayer reads it: four bytes, little-endian.</summary>
+    private static readonly int DataId = BinaryPrimitives.ReadInt32LittleEndian("data"u8);
+
+    private enum Outcome
     {
-        long at = tag + offset;
-        return offset >= 0 && at + 4 <= length && ReadAt(stream, at, word) == 4;
+        Read,
+        Ends,
+        Hazard,
     }
 
-    /// <summary>
-    /// For a read that found no bytes: NLayer gives up on a walk that goes back before the tag and reads short just
-    /// past the end, but a read far past the end, or more than <see cref="ReachLimit"/> ahead, grows its buffer
-    /// without end.
-    /// </summary>
-    private static bool Reachable(long tag, int offset, long length) =>
-        offset < 0 || (tag + offset <= length + EndSlack && offset < ReachLimit);
+    /// <summary>The reads of one walk, and the lowest position NLayer's read buffer may start at.</summary>
+    private sealed class Walk(Stream stream, long tag, long length)
+    {
+        private readonly byte[] _word = new byte[4];
+        private long _bufferStart = Math.Max(0, tag - MaxBuffer);
+
+        public int Value { get; private set; }
+
+        /// <summary>
+        /// Reads the four bytes at <paramref name="offset"/> from the tag. NLayer throws for a position before the
+        /// stream (the walk ends) and reads short near the end (it ends too), but a read far past the end, or so far
+        /// ahead of where its buffer starts that doubling the buffer's size overflows, never returns.
+        /// </summary>
+        public Outcome Read(int offset)
+        {
+            long at = tag + offset;
+            if (at < 0)
+            {
+                return Outcome.Ends;
+            }
+
+            if (at - _bufferStart >= ReachLimit)
+            {
+                return Outcome.Hazard;
+            }
+
+            if (at + 4 > length)
+            {
+                return at > length + EndSlack ? Outcome.Hazard : Outcome.Ends;
+            }
+
+            _bufferStart = Math.Min(_bufferStart, at); // a read behind the buffer restarts it there
+            stream.Position = at;
+            if (stream.ReadAtLeast(_word, 4, throwOnEndOfStream: false) < 4)
+            {
+                return Outcome.Ends;
+            }
+
+            Value = BinaryPrimitives.ReadInt32LittleEndian(_word);
+            return Outcome.Read;
+        }
+    }
 
     private static int ReadAt(Stream stream, long position, byte[] buffer)
     {

@@ -5,7 +5,7 @@ namespace PercepNet.Fuzz;
 
 /// <summary>
 /// What each harness does with one input. An exception other than the reader's own "bad input" exception is a bug
-/// (AFL counts it as a crash), and so is a hang.
+/// (AFL counts it as a crash), and so are a hang and a decoder call the watchdog had to give up on.
 /// </summary>
 public static class Harnesses
 {
@@ -20,7 +20,15 @@ public static class Harnesses
             // 5-second limit, so that what is reported as a hang is one the watchdog does not catch. Set here, inside
             // the run, because instrumented code may only run once afl-fuzz has started the target.
             DecoderWatchdog.DefaultPatience = TimeSpan.FromMilliseconds(200);
+            long abandoned = DecoderWatchdog.Abandoned;
             harness(stream);
+
+            // The watchdog keeps a stalled decoder from hanging the tools, but a user would have waited 30 s for it and
+            // its thread spins on: a stall is a finding (AFL saves it as a crash), to be refused before the decoder.
+            if (DecoderWatchdog.Abandoned != abandoned)
+            {
+                throw new DecoderStalledException();
+            }
         };
     }
 
@@ -179,3 +187,6 @@ public static class Harnesses
         return copy;
     }
 }
+
+/// <summary>A third-party decoder made no progress within the watchdog's patience on this input.</summary>
+public sealed class DecoderStalledException() : Exception("a decoder call made no progress and was given up on by the watchdog");

@@ -5,7 +5,7 @@ namespace PercepNet.Tests.Fuzzing;
 
 /// <summary>
 /// NLayer walks the chunks of any RIFF/WAVE header it meets before its first MPEG frame; a size pointing a gigabyte
-/// ahead, or one of −8, kept it busy for ever (found by fuzzing). Such streams are refused before NLayer sees them,
+/// ahead, one of −8, or one that sends the walk backwards into bytes leading a gigabyte ahead kept it busy for ever (found by fuzzing). Such streams are refused before NLayer sees them,
 /// at once, and a genuine header in front of the frames still decodes.
 /// </summary>
 public class Mp3RiffHeaderTests
@@ -45,6 +45,7 @@ public class Mp3RiffHeaderTests
     [InlineData("mp3/hang-nlayer-riff-search-2.mp3")]
     [InlineData("mp3/hang-nlayer-riff-search-3.mp3")]
     [InlineData("stdin/hang-nlayer-riff-search.mp3")]
+    [InlineData("stdin/hang-nlayer-riff-backwards.mp3")]
     public void TheInputsThatHungNLayerAreRefusedAtOnce(string file)
     {
         string path = Repository.PathOf("tests", "fuzz-corpus", file);
@@ -61,6 +62,15 @@ public class Mp3RiffHeaderTests
     {
         var error = Assert.Throws<AudioFormatException>(() => ReadAll([.. new byte[200], .. WithRiffHeader(Seed(), fmtSize)]));
         Assert.Contains("the RIFF header at byte 200 ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AWalkThatStepsBackwardsAndThenEndsIsLeftToNLayer()
+    {
+        // −100 sends the walk back 80 bytes into zeros, from where it climbs 8 bytes a step to the RIFF size and
+        // jumps past the end of the file: NLayer gives up on the header by itself, so it is not refused here.
+        byte[] bytes = [.. new byte[200], .. WithRiffHeader(Seed(), -100)];
+        Assert.Null(Mp3RiffHeaderCheck.FindHazard(new MemoryStream(bytes)));
     }
 
     [Fact]

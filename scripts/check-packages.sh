@@ -14,10 +14,14 @@ packages="$(cd "$packages" && pwd)"
 
 dotnet pack "$root/PercepNet.slnx" -c Release -o "$packages" -nologo -v q
 # The tool's implementation packages beside that pointer package: the framework-dependent build every platform can
-# run ("any"), and on x86-64 Linux the NativeAOT executable that 'dotnet tool install' picks there.
+# run ("any"), and the NativeAOT executables that 'dotnet tool install' picks on x86-64 and ARM64 Linux (the arm64
+# one cross-compiled with Debian's gcc-aarch64-linux-gnu where it is installed; the tests run it under qemu-user).
 dotnet pack "$root/src/PercepNet.Cli" -c Release -r any -o "$packages" -nologo -v q
 if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
   dotnet pack "$root/src/PercepNet.Cli" -c Release -r linux-x64 -o "$packages" -nologo -v q
+  if command -v aarch64-linux-gnu-gcc > /dev/null; then
+    dotnet pack "$root/src/PercepNet.Cli" -c Release -r linux-arm64 -o "$packages" -nologo -v q
+  fi
 fi
 ls -l "$packages"
 

@@ -31,6 +31,14 @@ public static class DenoiserRuns
         return [.. blocks, .. frames];
     }
 
+    /// <summary>The <see cref="StreamDenoiser"/> over interleaved samples at any rate, as the C library runs it.</summary>
+    public static float[] Stream(float[] interleaved, int rate, int channels)
+    {
+        var output = new float[interleaved.Length];
+        new StreamDenoiser(rate, channels).Process(interleaved, output);
+        return output;
+    }
+
     public static void Write(float[] samples, string path)
     {
         var bytes = new byte[samples.Length * sizeof(float)];

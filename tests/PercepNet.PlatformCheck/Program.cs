@@ -7,6 +7,8 @@ using PercepNet.PlatformCheck;
 //                                                 the default model on IN, in blocks and then frame by frame, as raw
 //                                                 little-endian float32 (the two runs one after the other), on kernel
 //                                                 path PATH (portable, vector128, avx2, avxvnni; default: the best)
+// PercepNet.PlatformCheck stream IN.f32 OUT.f32 RATE CHANNELS
+//                                                 the StreamDenoiser (the C library's code) on raw interleaved float32
 // Exit codes: 0 all held, 1 a check failed, 2 usage.
 switch (args)
 {
@@ -22,7 +24,13 @@ switch (args)
         DenoiserRuns.Write(DenoiserRuns.BlocksThenFrames(DenoiserRuns.ReadWav(input), kernels), output);
         Console.WriteLine($"denoised {input} into {output} on the {kernels} kernels");
         return 0;
+    case ["stream", string input, string output, string rate, string channels]:
+        PlatformReport.Write(Console.Out);
+        DenoiserRuns.Write(DenoiserRuns.Stream(DenoiserRuns.Read(input), int.Parse(rate, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(channels, System.Globalization.CultureInfo.InvariantCulture)), output);
+        Console.WriteLine($"denoised {input} into {output}");
+        return 0;
     default:
-        Console.Error.WriteLine("usage: PercepNet.PlatformCheck report | kernels | denoise IN.wav OUT.f32 [PATH]");
+        Console.Error.WriteLine("usage: PercepNet.PlatformCheck report | kernels | denoise IN.wav OUT.f32 [PATH] | stream IN.f32 OUT.f32 RATE CHANNELS");
         return 2;
 }

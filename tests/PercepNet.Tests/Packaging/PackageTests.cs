@@ -36,7 +36,7 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
 
             // The tool's implementation packages, as scripts/check-packages.sh makes them.
             Pack("src/PercepNet.Cli", "-r", "any");
-            if (NativeToolRid is string rid)
+            foreach (string rid in new[] { "linux-x64", "linux-arm64" }.Where(BuildsNativeTool))
             {
                 Pack("src/PercepNet.Cli", "-r", rid);
             }
@@ -85,10 +85,10 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
         Assert.Equal(["Concentus", "NAudio.Core", "NLayer", "NVorbis", "PercepNet"], ids);
     }
 
-    /// <summary>The platform whose tool package is a NativeAOT executable, where this machine can build it.</summary>
-    private static string? NativeToolRid =>
+    /// <summary>Whether this machine builds the NativeAOT tool package of <paramref name="rid"/> (x86-64 Linux: its own; arm64 with Debian's cross tool chain).</summary>
+    private static bool BuildsNativeTool(string rid) =>
         OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64
-            ? "linux-x64" : null;
+        && (rid == "linux-x64" || ChildProcess.IsInstalled("aarch64-linux-gnu-gcc"));
 
     [Fact]
     public void TheToolPackagePointsToTheNativeAndTheFrameworkDependentPackages()
@@ -98,15 +98,17 @@ public sealed class PackageTests(PackageTests.Packages packages) : IClassFixture
         ZipArchiveEntry settings = package.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
         string[] rids = [.. XDocument.Load(settings.Open()).Descendants().Where(e => e.Name.LocalName == "RuntimeIdentifierPackage")
             .Select(e => (string)e.Attribute("RuntimeIdentifier")!).Order(StringComparer.Ordinal)];
-        Assert.Equal(["any", "linux-x64"], rids);
+        Assert.Equal(["any", "linux-arm64", "linux-x64"], rids);
         Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
     }
 
-    [SkippableFact]
-    public void TheNativeToolIsOneExecutableOfAtMostTwelveMegabytes()
+    [SkippableTheory]
+    [InlineData("linux-x64")]
+    [InlineData("linux-arm64")]
+    public void TheNativeToolIsOneExecutableOfAtMostTwelveMegabytes(string rid)
     {
-        Skip.If(NativeToolRid is null, "the NativeAOT tool package is built on x86-64 Linux");
-        using ZipArchive package = ZipFile.OpenRead(packages.PathOf($"PercepNet.Tool.{NativeToolRid}"));
+        Skip.IfNot(BuildsNativeTool(rid), $"the NativeAOT {rid} tool package is built on x86-64 Linux (linux-arm64 with gcc-aarch64-linux-gnu)");
+        using ZipArchive package = ZipFile.OpenRead(packages.PathOf($"PercepNet.Tool.{rid}"));
         ZipArchiveEntry[] files = [.. package.Entries.Where(e => e.FullName.StartsWith("tools/", StringComparison.Ordinal))];
         Assert.Equal(["DotnetToolSettings.xml", "PercepNet.Cli"], files.Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.InRange(files.Single(e => e.Name == "PercepNet.Cli").Length, 1, 12 * MiB);

@@ -102,11 +102,12 @@ public sealed class Arm64Tests(Arm64Tests.Build build, ITestOutputHelper output)
         Assert.DoesNotContain("FAIL", result.Output, StringComparison.Ordinal);
     }
 
-    [SkippableTheory]
-    [InlineData("dot-product")]
-    [InlineData("widening-multiply")]
-    public void TheArm64DenoiserGivesTheX64OutputOfTheSameKernelPath(string variant)
+    [SkippableFact]
+    public void TheArm64DenoiserGivesTheX64OutputOfTheSameKernelPath()
     {
+        // The widening-multiply kernel gives the same network outputs bit for bit (the kernel checks above), so one
+        // run, on the dot product, stands for both.
+        const string variant = "dot-product";
         string input = Path.Combine(SharedData.Require(), "devset", "noisy", "dev_001.wav");
         string folder = Directory.CreateTempSubdirectory("percepnet-arm64-denoise-").FullName;
         try

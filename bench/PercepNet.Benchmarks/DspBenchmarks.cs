@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using PercepNet.Analysis;
-using PercepNet.Features;
 using PercepNet.Frames;
 using PercepNet.Network;
 using PercepNet.Synthesis;

@@ -1,5 +1,4 @@
 using NVorbis;
-using NVorbis.Contracts;
 using NVorbis.Ogg;
 
 namespace PercepNet.Audio;

@@ -5,7 +5,7 @@ internal static class SyntheticSignals
 {
     public const int Rate = 48000;
 
-    /// <summary>A voiced segment: f0 glides from <paramref name="f0Start"/> to <paramref name="f0End"/> (geometrically).</summary>
+    /// <summary>A voiced segment: f0 glides from <paramref name="F0Start"/> to <paramref name="F0End"/> (geometrically).</summary>
     public sealed record Segment(double Seconds, double F0Start, double F0End);
 
     /// <summary>

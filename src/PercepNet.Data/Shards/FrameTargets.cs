@@ -2,7 +2,6 @@ using PercepNet.Oracle;
 using PercepNet.Analysis;
 using PercepNet.Features;
 using PercepNet.Frames;
-using PercepNet.Gains;
 
 namespace PercepNet.Data.Shards;
 

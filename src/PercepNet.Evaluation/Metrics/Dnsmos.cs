@@ -2,7 +2,6 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PercepNet.Audio;
 using PercepNet.Analysis;
-using PercepNet.Features;
 
 namespace PercepNet.Evaluation.Metrics;
 

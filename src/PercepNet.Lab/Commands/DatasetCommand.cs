@@ -5,7 +5,6 @@ using PercepNet.Data;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
 using PercepNet.Analysis;
-using PercepNet.Features;
 using PercepNet.Frames;
 using Spectre.Console;
 

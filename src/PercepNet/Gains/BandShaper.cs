@@ -1,5 +1,4 @@
 using PercepNet.Analysis;
-using PercepNet.Features;
 using PercepNet.Frames;
 
 namespace PercepNet.Gains;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using PercepNet.Analysis;
 using PercepNet.Features;
 
 namespace PercepNet.Network;

@@ -1,5 +1,4 @@
 using PercepNet.Audio;
-using PercepNet.Network;
 
 namespace PercepNet.Tests.Audio;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PercepNet.Audio;
 using PercepNet.Network;
 using PercepNet.Tests.Audio;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using PercepNet.Data.Mixing;
 using PercepNet.Data.Mixing.Noises;
 
 namespace PercepNet.Tests.Data;

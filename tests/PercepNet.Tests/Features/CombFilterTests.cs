@@ -1,5 +1,4 @@
 using PercepNet.Analysis;
-using PercepNet.Features;
 
 namespace PercepNet.Tests.Features;
 

@@ -1,4 +1,3 @@
-using PercepNet.Frames;
 using PercepNet.Network;
 
 namespace PercepNet.Tests.Network;

@@ -1,5 +1,4 @@
 using PercepNet.Evaluation.Oracle;
-using PercepNet.Oracle;
 using Xunit.Abstractions;
 
 namespace PercepNet.Tests.Oracle;

@@ -1,6 +1,5 @@
 using PercepNet.Analysis;
 using PercepNet.Audio;
-using PercepNet.Frames;
 using PercepNet.Synthesis;
 using Xunit.Abstractions;
 

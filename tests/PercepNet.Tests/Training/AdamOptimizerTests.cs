@@ -1,5 +1,4 @@
 using PercepNet.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PercepNet.Tests.Training;

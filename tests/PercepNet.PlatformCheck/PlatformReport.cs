@@ -20,7 +20,7 @@ public static class PlatformReport
         ("avx2", Avx2.IsSupported.ToString()),
         ("avxvnni", AvxVnni.IsSupported.ToString()),
         ("kernel-paths", string.Join(',', KernelPaths.Supported)),
-        ("best-kernel-path", KernelPaths.Best.ToString()),
+        ("default-kernel-path", KernelPaths.Default.ToString()),
     ];
 
     public static void Write(TextWriter output)

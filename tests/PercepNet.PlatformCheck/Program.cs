@@ -20,7 +20,7 @@ switch (args)
         return KernelChecks.Run(Console.Out) ? 0 : 1;
     case ["denoise", string input, string output, .. var path] when path.Length <= 1:
         PlatformReport.Write(Console.Out);
-        KernelPath kernels = path.Length == 1 ? Enum.Parse<KernelPath>(path[0], ignoreCase: true) : KernelPaths.Best;
+        KernelPath kernels = path.Length == 1 ? Enum.Parse<KernelPath>(path[0], ignoreCase: true) : KernelPaths.Default;
         DenoiserRuns.Write(DenoiserRuns.BlocksThenFrames(DenoiserRuns.ReadWav(input), kernels), output);
         Console.WriteLine($"denoised {input} into {output} on the {kernels} kernels");
         return 0;

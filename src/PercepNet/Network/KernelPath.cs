@@ -34,6 +34,16 @@ internal static class KernelPaths
     /// <summary>Every path this CPU can run, slowest first.</summary>
     public static IReadOnlyList<KernelPath> Supported { get; } = [.. Enum.GetValues<KernelPath>().Where(IsSupported)];
 
-    /// <summary>The fastest path this machine supports (chosen once at start-up).</summary>
-    public static KernelPath Best { get; } = Supported[^1];
+    /// <summary>
+    /// The environment variable that picks a path for measurement (portable, vector128, avx2 or avxvnni, any case);
+    /// read once, at start-up. A name this CPU cannot run, or no name, leaves the fastest path.
+    /// </summary>
+    public const string Variable = "PERCEPNET_KERNELS";
+
+    /// <summary>The path every network uses unless told otherwise: <see cref="Variable"/>'s, else the fastest this machine supports (chosen once at start-up).</summary>
+    public static KernelPath Default { get; } = Chosen(Environment.GetEnvironmentVariable(Variable)) ?? Supported[^1];
+
+    /// <summary>The supported path <paramref name="name"/> names; null for none, an unknown name or one this CPU cannot run.</summary>
+    internal static KernelPath? Chosen(string? name) =>
+        Enum.TryParse(name, ignoreCase: true, out KernelPath path) && Enum.IsDefined(path) && IsSupported(path) ? path : null;
 }

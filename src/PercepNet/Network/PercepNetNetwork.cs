@@ -25,7 +25,7 @@ internal sealed class PercepNetNetwork : IGainEstimator
     /// <param name="model">The shared weights.</param>
     /// <param name="path">The kernels to run, chosen here once for the network's life; null for the fastest this CPU has.</param>
     public PercepNetNetwork(CompiledModel model, KernelPath? path = null)
-        : this(model, MatrixKernels.For(path ?? KernelPaths.Best))
+        : this(model, MatrixKernels.For(path ?? KernelPaths.Default))
     {
     }
 

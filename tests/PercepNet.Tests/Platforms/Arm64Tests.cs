@@ -115,7 +115,7 @@ public sealed class Arm64Tests(Arm64Tests.Build build, ITestOutputHelper output)
             string path = Path.Combine(folder, "arm64.f32");
             ChildProcess.Result result = RunEmulated(variant, "denoise", input, path);
             Assert.True(result.Code == 0, result.Output);
-            Assert.Equal("Vector128", Report(result.Output)["best-kernel-path"]);
+            Assert.Equal("Vector128", Report(result.Output)["default-kernel-path"]);
             float[] arm64 = DenoiserRuns.Read(path);
 
             // The same code on x86-64: the int8 sums are exact on every path, and the float arithmetic around them
@@ -127,7 +127,7 @@ public sealed class Arm64Tests(Arm64Tests.Build build, ITestOutputHelper output)
 
             // Against this machine's fastest path the float dot products sum 8 lanes at a time instead of 4: the
             // outputs differ only by that rounding, carried through the recurrent state (about 57 dB below the signal).
-            KernelPath best = KernelPaths.Best;
+            KernelPath best = KernelPaths.Default;
             if (best != KernelPath.Vector128)
             {
                 float[] fastest = DenoiserRuns.BlocksThenFrames(DenoiserRuns.ReadWav(input), best);

@@ -269,7 +269,7 @@ public sealed class RobustnessTests : IDisposable
             Assert.NotEmpty(Directory.EnumerateFiles(outDir, "*.tmp"));
             Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         });
-        Assert.Equal(code, result.Code);
+        Assert.True(result.Code == code, $"exit {result.Code}, expected {code}; standard error:\n{result.Error}");
         Assert.Empty(Directory.EnumerateFileSystemEntries(outDir));
         Assert.Contains("unfinished output(s) removed", result.Error, StringComparison.Ordinal);
     }

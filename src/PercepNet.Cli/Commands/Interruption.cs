@@ -32,8 +32,24 @@ internal sealed class Interruption : IDisposable
         }
     }
 
+    private static volatile bool s_stopping;
+
+    /// <summary>
+    /// Once a signal's handler has begun to stop the process, waits for it to end the process: the command's own
+    /// thread must not return from <c>Main</c> then (its exit code would race the handler's, and files could outlive
+    /// it). Returns at once when no signal came.
+    /// </summary>
+    public static void HoldIfStopping()
+    {
+        if (s_stopping)
+        {
+            Thread.Sleep(Timeout.Infinite); // Environment.Exit on the handler's thread ends the process
+        }
+    }
+
     private static void Stop(PosixSignalContext context, int code, string what)
     {
+        s_stopping = true;
         context.Cancel = true;
         int deleted = UnfinishedFiles.DeleteAll();
         if (!Console.IsErrorRedirected)

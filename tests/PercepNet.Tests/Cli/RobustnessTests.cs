@@ -256,9 +256,10 @@ public sealed class RobustnessTests : IDisposable
         string input = Good("long.wav", seconds: 120);
         string outDir = PathOf("out");
         Directory.CreateDirectory(outDir);
-        // A process started in the background by a non-interactive shell inherits SIGINT ignored, and keeps it so (as Unix
-        // programs should); perl restores the default first, as an interactive terminal would have it.
-        var result = Shell($"exec perl -e '$SIG{{INT}}=\"DEFAULT\"; exec @ARGV' -- \"$PERCEPNET\" denoise '{input}' -o '{outDir}/' -j 1", process =>
+        // A process started in the background by a non-interactive shell inherits SIGINT ignored, and one under nohup
+        // SIGHUP, and keeps them so (as Unix programs should: the tool then finishes its work); perl restores the
+        // defaults first, as an interactive terminal would have them.
+        var result = Shell($"exec perl -e '$SIG{{INT}}=\"DEFAULT\"; $SIG{{HUP}}=\"DEFAULT\"; $SIG{{TERM}}=\"DEFAULT\"; exec @ARGV' -- \"$PERCEPNET\" denoise '{input}' -o '{outDir}/' -j 1", process =>
         {
             var clock = Stopwatch.StartNew();
             while (!Directory.EnumerateFiles(outDir, "*.tmp").Any() && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)

@@ -88,21 +88,15 @@ internal static class Mp3RiffHeaderCheck
                 return false; // back where it was: NLayer goes round for ever
             }
 
-            switch (walk.Read(offset))
+            if (walk.Read(offset) is not Outcome.Read and var size)
             {
-                case Outcome.Ends:
-                    return true;
-                case Outcome.Hazard:
-                    return false;
+                return size == Outcome.Ends;
             }
 
             offset = unchecked(offset + 4 + walk.Value);
-            switch (walk.Read(offset))
+            if (walk.Read(offset) is not Outcome.Read and var id)
             {
-                case Outcome.Ends:
-                    return true;
-                case Outcome.Hazard:
-                    return false;
+                return id == Outcome.Ends;
             }
 
             offset = unchecked(offset + 4);
@@ -157,8 +151,7 @@ internal static class Mp3RiffHeaderCheck
             }
 
             _bufferStart = Math.Min(_bufferStart, at); // a read behind the buffer restarts it there
-            stream.Position = at;
-            if (stream.ReadAtLeast(_word, 4, throwOnEndOfStream: false) < 4)
+            if (ReadAt(stream, at, _word) < 4)
             {
                 return Outcome.Ends;
             }

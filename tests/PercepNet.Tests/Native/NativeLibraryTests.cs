@@ -12,7 +12,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
 {
     public sealed class Build : IDisposable
     {
-        private readonly string? _temporary;
+        private readonly ScriptBuilds _builds = new();
 
         public Build()
         {
@@ -28,17 +28,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
                 return;
             }
 
-            string? given = Environment.GetEnvironmentVariable("PERCEPNET_NATIVE");
-            if (!string.IsNullOrEmpty(given))
-            {
-                Folder = given;
-            }
-            else
-            {
-                _temporary = Directory.CreateTempSubdirectory("percepnet-native-").FullName;
-                Folder = _temporary;
-                Run("bash", Repository.PathOf("scripts", "build-native.sh"), Folder).Check("build-native.sh");
-            }
+            Folder = _builds.FolderOf("PERCEPNET_NATIVE", "build-native.sh");
 
             TestProgram = Path.Combine(Folder, "c_api_test");
             Run("gcc", "-O2", "-std=c11", "-D_POSIX_C_SOURCE=199309L", "-Wall", "-Wextra", "-Werror", "-I", Path.Combine(Folder, "include"),
@@ -52,13 +42,7 @@ public sealed class NativeLibraryTests(NativeLibraryTests.Build build) : IClassF
 
         public string TestProgram { get; } = "";
 
-        public void Dispose()
-        {
-            if (_temporary is not null)
-            {
-                Directory.Delete(_temporary, recursive: true);
-            }
-        }
+        public void Dispose() => _builds.Dispose();
     }
 
     private static bool OnPath(string tool) => ChildProcess.IsInstalled(tool);

@@ -11,30 +11,13 @@ public sealed class SingleFileTests(SingleFileTests.Build build) : IClassFixture
 {
     public sealed class Build : IDisposable
     {
-        private readonly string? _temporary;
+        private readonly ScriptBuilds _builds = new();
 
-        public Build()
-        {
-            string? given = Environment.GetEnvironmentVariable("PERCEPNET_SINGLE_FILE");
-            if (string.IsNullOrEmpty(given))
-            {
-                _temporary = Directory.CreateTempSubdirectory("percepnet-single-file-").FullName;
-                given = _temporary;
-                ChildProcess.Run("bash", [Repository.PathOf("scripts", "build-single-file.sh"), given]).Check("build-single-file.sh");
-            }
-
-            Binary = Path.Combine(given, "percepnet");
-        }
+        public Build() => Binary = Path.Combine(_builds.FolderOf("PERCEPNET_SINGLE_FILE", "build-single-file.sh"), "percepnet");
 
         public string Binary { get; }
 
-        public void Dispose()
-        {
-            if (_temporary is not null)
-            {
-                Directory.Delete(_temporary, recursive: true);
-            }
-        }
+        public void Dispose() => _builds.Dispose();
     }
 
     private static (int Code, string Output) RunWithEmptyEnvironment(params string[] arguments)

@@ -15,20 +15,18 @@ namespace PercepNet.Tests.Platforms;
 /// </summary>
 public sealed class Arm64NativeTests(Arm64NativeTests.Build build, ITestOutputHelper output) : IClassFixture<Arm64NativeTests.Build>
 {
-    private const string Emulator = "qemu-aarch64-static";
-    private const string SystemRoot = "/usr/aarch64-linux-gnu";
     private const string CrossCompiler = "aarch64-linux-gnu-gcc";
 
     public sealed class Build : IDisposable
     {
-        private readonly List<string> _temporary = [];
+        private readonly ScriptBuilds _builds = new();
 
         public Build()
         {
-            string[] missing = [.. new[] { Emulator, CrossCompiler, "clang" }.Where(t => !ChildProcess.IsInstalled(t))];
-            if (!Directory.Exists(SystemRoot) || !File.Exists("/usr/include/ladspa.h") || !File.Exists("/usr/include/lv2/core/lv2.h"))
+            string[] missing = [.. new[] { CrossCompiler, "clang" }.Where(t => !ChildProcess.IsInstalled(t))];
+            if (!QemuUser.IsInstalled || !File.Exists("/usr/include/ladspa.h") || !File.Exists("/usr/include/lv2/core/lv2.h"))
             {
-                missing = [.. missing, "libc6-dev-arm64-cross/ladspa-sdk/lv2-dev"];
+                missing = [.. missing, "qemu-user-static/libc6-dev-arm64-cross/ladspa-sdk/lv2-dev"];
             }
 
             if (missing.Length > 0)
@@ -37,8 +35,8 @@ public sealed class Arm64NativeTests(Arm64NativeTests.Build build, ITestOutputHe
                 return;
             }
 
-            Native = Folder("PERCEPNET_ARM64_NATIVE", "build-native.sh");
-            Tool = PackagedTool() ?? Path.Combine(Folder("PERCEPNET_ARM64_TOOL", "build-single-file.sh"), "percepnet");
+            Native = _builds.FolderOf("PERCEPNET_ARM64_NATIVE", "build-native.sh", "aarch64");
+            Tool = PackagedTool() ?? Path.Combine(_builds.FolderOf("PERCEPNET_ARM64_TOOL", "build-single-file.sh", "aarch64"), "percepnet");
             TestProgram = Path.Combine(Native, "c_api_test_arm64");
             ChildProcess.Run(CrossCompiler, ["-idirafter", "/usr/include", "-O2", "-std=c11", "-D_POSIX_C_SOURCE=199309L", "-Wall", "-Wextra", "-Werror",
                 "-I", Path.Combine(Native, "include"), Repository.PathOf("tests", "native", "c_api_test.c"), "-L", Path.Combine(Native, "lib"),
@@ -60,8 +58,7 @@ public sealed class Arm64NativeTests(Arm64NativeTests.Build build, ITestOutputHe
                 return null;
             }
 
-            string folder = Directory.CreateTempSubdirectory("percepnet-arm64-package-").FullName;
-            _temporary.Add(folder);
+            string folder = _builds.NewFolder("arm64-package");
             System.IO.Compression.ZipFile.ExtractToDirectory(package, folder);
             string tool = Path.Combine(folder, "tools", "any", "linux-arm64", "PercepNet.Cli");
             if (!OperatingSystem.IsWindows())
@@ -69,21 +66,6 @@ public sealed class Arm64NativeTests(Arm64NativeTests.Build build, ITestOutputHe
                 File.SetUnixFileMode(tool, File.GetUnixFileMode(tool) | UnixFileMode.UserExecute); // a zip entry keeps no mode
             }
             return tool;
-        }
-
-        /// <summary>The folder named by <paramref name="variable"/>, or a fresh arm64 build by <paramref name="script"/>.</summary>
-        private string Folder(string variable, string script)
-        {
-            string? given = Environment.GetEnvironmentVariable(variable);
-            if (!string.IsNullOrEmpty(given))
-            {
-                return given;
-            }
-
-            string folder = Directory.CreateTempSubdirectory("percepnet-arm64-").FullName;
-            _temporary.Add(folder);
-            ChildProcess.Run("bash", [Repository.PathOf("scripts", script), folder, "aarch64"]).Check(script);
-            return folder;
         }
 
         public string? Problem { get; }
@@ -94,19 +76,13 @@ public sealed class Arm64NativeTests(Arm64NativeTests.Build build, ITestOutputHe
 
         public string TestProgram { get; } = "";
 
-        public void Dispose()
-        {
-            foreach (string folder in _temporary)
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        public void Dispose() => _builds.Dispose();
     }
 
     private ChildProcess.Result RunEmulated(string program, params string[] arguments)
     {
         Skip.If(build.Problem is not null, build.Problem);
-        ChildProcess.Result result = ChildProcess.Run(Emulator, ["-L", SystemRoot, program, .. arguments]);
+        ChildProcess.Result result = QemuUser.Run(program, arguments);
         output.WriteLine(result.Output);
         return result;
     }

@@ -12,41 +12,22 @@ namespace PercepNet.Tests.Platforms;
 /// </summary>
 public sealed class Arm64Tests(Arm64Tests.Build build, ITestOutputHelper output) : IClassFixture<Arm64Tests.Build>
 {
-    private const string Emulator = "qemu-aarch64-static";
-    private const string SystemRoot = "/usr/aarch64-linux-gnu";
-
     public sealed class Build : IDisposable
     {
-        private readonly string? _temporary;
+        private readonly ScriptBuilds _builds = new();
 
         public Build()
         {
-            if (!ChildProcess.IsInstalled(Emulator) || !Directory.Exists(SystemRoot))
+            if (QemuUser.IsInstalled)
             {
-                return;
+                Program = Path.Combine(_builds.FolderOf("PERCEPNET_ARM64_CHECK", "build-platform-check.sh"), "PercepNet.PlatformCheck");
             }
-
-            string? given = Environment.GetEnvironmentVariable("PERCEPNET_ARM64_CHECK");
-            if (string.IsNullOrEmpty(given))
-            {
-                _temporary = Directory.CreateTempSubdirectory("percepnet-arm64-check-").FullName;
-                given = _temporary;
-                ChildProcess.Run("bash", [Repository.PathOf("scripts", "build-platform-check.sh"), given]).Check("build-platform-check.sh");
-            }
-
-            Program = Path.Combine(given, "PercepNet.PlatformCheck");
         }
 
         /// <summary>The arm64 program; null where the emulator or the arm64 C runtime is not installed.</summary>
         public string? Program { get; }
 
-        public void Dispose()
-        {
-            if (_temporary is not null)
-            {
-                Directory.Delete(_temporary, recursive: true);
-            }
-        }
+        public void Dispose() => _builds.Dispose();
     }
 
     /// <summary>The emulated CPU's instruction sets as .NET sees them, and which of them a run may use.</summary>
@@ -61,8 +42,8 @@ public sealed class Arm64Tests(Arm64Tests.Build build, ITestOutputHelper output)
 
     private ChildProcess.Result RunEmulated(string variant, params string[] arguments)
     {
-        Skip.If(build.Program is null, $"{Emulator} and the arm64 C runtime (Debian: qemu-user-static, libc6-arm64-cross, libstdc++6-arm64-cross, libgcc-s1-arm64-cross) are not installed; CI installs them");
-        ChildProcess.Result result = ChildProcess.Finish(ChildProcess.Start(Emulator, ["-L", SystemRoot, build.Program!, .. arguments], EnvironmentOf(variant)));
+        Skip.If(build.Program is null, "qemu-aarch64-static and the arm64 C runtime (Debian: qemu-user-static, libc6-arm64-cross, libstdc++6-arm64-cross, libgcc-s1-arm64-cross) are not installed; CI installs them");
+        ChildProcess.Result result = QemuUser.Run(build.Program!, arguments, EnvironmentOf(variant));
         output.WriteLine(result.Output);
         return result;
     }

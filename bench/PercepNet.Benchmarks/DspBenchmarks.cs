@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using PercepNet.Analysis;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 using PercepNet.Network;
-using PercepNet.Synthesis;
+using PercepNet.Pipeline;
 
 namespace PercepNet.Benchmarks;
 
@@ -20,7 +20,7 @@ public class DspBenchmarks
     private const int Hops = 200;
     private readonly float[] _input = new float[Hops * FrameLayout.HopSize];
     private readonly float[] _output = new float[FrameLayout.HopSize];
-    private readonly EnhancementChain _chain = new(new ConstantGainEstimator(0.7f, 0.5f));
+    private readonly EnhancementChain _chain = new(new ConstantGainEstimator(0.7f, 0.5f), new DenoiserSettings().ForChain());
     private readonly FrameAnalyzer _analyzer = new();
     private readonly PitchTracker _pitch = new();
     private readonly float[] _history = new float[FrameAnalyzer.HistoryLength];

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 
 namespace PercepNet.Benchmarks;
 

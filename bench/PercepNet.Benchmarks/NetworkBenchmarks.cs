@@ -1,6 +1,6 @@
-using PercepNet.Modelling;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
+using PercepNet.Modelling;
 using PercepNet.Network;
 
 namespace PercepNet.Benchmarks;
@@ -30,7 +30,7 @@ public class NetworkBenchmarks
     {
         Quantisation quantisation = Kernel.StartsWith("int8", StringComparison.Ordinal) ? Quantisation.Int8 : Quantisation.Float32;
         KernelPath path = Enum.Parse<KernelPath>(Kernel[(Kernel.IndexOf('-', StringComparison.Ordinal) + 1)..], ignoreCase: true);
-        var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), quantisation);
+        var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), quantisation.ToPrecision());
         _network = new PercepNetNetwork(model, path);
         var random = new Random(2);
         for (int i = 0; i < _features.Length; i++)
@@ -71,7 +71,7 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), Quantisation.Int8);
+        var model = new CompiledModel(RandomModel.Create(ModelShape.FromPreset(Preset), 1), Quantisation.Int8.ToPrecision());
         _denoiser = new Denoiser(model);
         _blocks = new Denoiser(model);
         _long = new Denoiser(model);

@@ -14,4 +14,11 @@ if (args is ["first-sound", .. var rest])
     return;
 }
 
+if (args is ["model-load", .. var model])
+{
+    // A fresh process's load of the default model (or a file): time, allocations, peak memory.
+    PercepNet.Benchmarks.ModelLoad.Run(model.Length > 0 ? model[0] : null);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PercepNet.Benchmarks.FftBenchmarks).Assembly).Run(args);

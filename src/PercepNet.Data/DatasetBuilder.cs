@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PercepNet.Analysis;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
-using PercepNet.Analysis;
+using PercepNet.Dsp;
 using PercepNet.Features;
-using PercepNet.Frames;
 
 namespace PercepNet.Data;
 

@@ -17,10 +17,9 @@ internal static unsafe class NativeApi
     private const int ErrorState = -4;
     private const int ErrorInternal = -5;
 
-    private const int ParamAttenuationLimitDb = 0;
-    private const int ParamPostfilterStrength = 1;
-    private const int ParamVoiceGateThreshold = 2;
-    private const int ParamVoiceGateHoldMs = 3;
+    /// <summary>The knob behind each parameter number of the header (PERCEPNET_PARAM_*), in order.</summary>
+    private static readonly Setting[] Params =
+        [Setting.AttenuationLimitDb, Setting.PostfilterStrength, Setting.VoiceGateThreshold, Setting.VoiceGateHoldMs];
 
     /// <summary>Marks a live state; cleared when it is destroyed.</summary>
     private const uint LiveMagic = 0x504E_4554; // "PNET"
@@ -215,29 +214,18 @@ internal static unsafe class NativeApi
                 return error;
             }
 
-            float limit = stream.AttenuationLimitDb, strength = stream.PostfilterStrength;
-            float threshold = stream.VoiceGateThreshold, hold = stream.VoiceGateHoldMs;
-            switch (param)
+            if ((uint)param >= (uint)Params.Length)
             {
-                case ParamAttenuationLimitDb when value >= 0: // NaN fails every comparison
-                    limit = value;
-                    break;
-                case ParamPostfilterStrength when value is >= 0 and <= 1:
-                    strength = value;
-                    break;
-                case ParamVoiceGateThreshold when value is >= 0 and <= 1:
-                    threshold = value;
-                    break;
-                case ParamVoiceGateHoldMs when value is >= 0 and <= 10_000:
-                    hold = value;
-                    break;
-                case ParamAttenuationLimitDb or ParamPostfilterStrength or ParamVoiceGateThreshold or ParamVoiceGateHoldMs:
-                    return Fail(ErrorArgument, $"parameter {param}: {value} is out of its range");
-                default:
-                    return Fail(ErrorArgument, $"parameter {param} does not exist");
+                return Fail(ErrorArgument, $"parameter {param} does not exist");
             }
 
-            stream.Configure(limit, strength, stream.PostfilterBeta, threshold, hold, stream.SilenceThresholdDb);
+            SettingRange range = SettingRange.Of(Params[param]);
+            if (!range.Accepts(value))
+            {
+                return Fail(ErrorArgument, $"parameter {param}: {value} is out of range ({range.Rule.TrimEnd('.')})");
+            }
+
+            stream.Settings = stream.Settings.With(range.Setting, value);
             return Ok;
         }
         catch (Exception e)
@@ -261,20 +249,12 @@ internal static unsafe class NativeApi
                 return Fail(ErrorNull, "value is NULL");
             }
 
-            float? current = param switch
-            {
-                ParamAttenuationLimitDb => stream.AttenuationLimitDb,
-                ParamPostfilterStrength => stream.PostfilterStrength,
-                ParamVoiceGateThreshold => stream.VoiceGateThreshold,
-                ParamVoiceGateHoldMs => stream.VoiceGateHoldMs,
-                _ => null,
-            };
-            if (current is not float known)
+            if ((uint)param >= (uint)Params.Length)
             {
                 return Fail(ErrorArgument, $"parameter {param} does not exist");
             }
 
-            *value = known;
+            *value = stream.Settings[Params[param]];
             return Ok;
         }
         catch (Exception e)

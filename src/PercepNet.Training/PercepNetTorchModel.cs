@@ -12,51 +12,48 @@ namespace PercepNet.Training;
 /// </summary>
 internal sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Tensor Strengths)>
 {
-    private readonly Linear input;
-    private readonly Conv1d conv1;
-    private readonly Conv1d conv2;
-    private readonly GRU gru1;
-    private readonly GRU gru2;
-    private readonly GRU gru3;
-    private readonly GRU gain_gru;
-    private readonly Linear gain_output;
-    private readonly GRU strength_gru;
-    private readonly Linear strength_output;
+    private readonly Dictionary<string, nn.Module> _layers = [];
 
     public PercepNetTorchModel(ModelShape shape)
         : base("percepnet")
     {
         Shape = shape;
-        input = nn.Linear(ModelShape.Inputs, shape.DenseWidth);
-        conv1 = nn.Conv1d(shape.DenseWidth, shape.Conv1Width, ModelShape.Conv1Kernel);
-        conv2 = nn.Conv1d(shape.Conv1Width, shape.Conv2Width, ModelShape.Conv2Kernel);
-        gru1 = nn.GRU(shape.Conv2Width, shape.GruWidth, batchFirst: true);
-        gru2 = nn.GRU(shape.GruWidth, shape.GruWidth, batchFirst: true);
-        gru3 = nn.GRU(shape.GruWidth, shape.GruWidth, batchFirst: true);
-        gain_gru = nn.GRU(shape.GruWidth, shape.GainGruWidth, batchFirst: true);
-        gain_output = nn.Linear(shape.GainDenseInputs, ModelShape.Outputs);
-        strength_gru = nn.GRU(shape.StrengthGruInputs, shape.StrengthGruWidth, batchFirst: true);
-        strength_output = nn.Linear(shape.StrengthGruWidth, ModelShape.Outputs);
-        RegisterComponents();
+        foreach (LayerSpec layer in shape.Layers)
+        {
+            nn.Module module = layer.Kind switch
+            {
+                LayerKind.Dense => nn.Linear(layer.Inputs, layer.Outputs),
+                LayerKind.Convolution => nn.Conv1d(layer.Inputs, layer.Outputs, layer.Kernel),
+                _ => nn.GRU(layer.Inputs, layer.Outputs, batchFirst: true),
+            };
+            register_module(layer.Name, module);
+            _layers[layer.Name] = module;
+        }
     }
+
+    private Linear Dense(string name) => (Linear)_layers[name];
+
+    private Conv1d Conv(string name) => (Conv1d)_layers[name];
+
+    private GRU Gru(string name) => (GRU)_layers[name];
 
     public ModelShape Shape { get; }
 
     public override (Tensor Gains, Tensor Strengths) forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        Tensor dense = input.forward(features).tanh();
+        Tensor dense = Dense("input").forward(features).tanh();
         Tensor c = nn.functional.pad(dense.transpose(1, 2), [ModelShape.Conv1Kernel - 1, 0]);
-        c = conv1.forward(c).tanh();
+        c = Conv("conv1").forward(c).tanh();
         c = nn.functional.pad(c, [ModelShape.Conv2Kernel - 1, 0]);
-        Tensor conv = conv2.forward(c).tanh().transpose(1, 2);
-        Tensor h1 = gru1.forward(conv).Item1;
-        Tensor h2 = gru2.forward(h1).Item1;
-        Tensor h3 = gru3.forward(h2).Item1;
-        Tensor hg = gain_gru.forward(h3).Item1;
-        Tensor gains = gain_output.forward(cat([conv, h1, h2, h3, hg], 2)).sigmoid();
-        Tensor hs = strength_gru.forward(cat([conv, h3], 2)).Item1;
-        Tensor strengths = strength_output.forward(hs).sigmoid();
+        Tensor conv = Conv("conv2").forward(c).tanh().transpose(1, 2);
+        Tensor h1 = Gru("gru1").forward(conv).Item1;
+        Tensor h2 = Gru("gru2").forward(h1).Item1;
+        Tensor h3 = Gru("gru3").forward(h2).Item1;
+        Tensor hg = Gru("gain_gru").forward(h3).Item1;
+        Tensor gains = Dense("gain_output").forward(cat([conv, h1, h2, h3, hg], 2)).sigmoid();
+        Tensor hs = Gru("strength_gru").forward(cat([conv, h3], 2)).Item1;
+        Tensor strengths = Dense("strength_output").forward(hs).sigmoid();
         return (gains.MoveToOuterDisposeScope(), strengths.MoveToOuterDisposeScope());
     }
 
@@ -76,9 +73,9 @@ internal sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Ten
     {
         var result = new ModelParameters(Shape);
         var named = named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach ((string name, float[] values, _) in result.Tensors())
+        foreach ((TensorSpec spec, float[] values) in result.Tensors())
         {
-            string torchName = TorchName(name);
+            string torchName = TorchName(spec);
             if (!named.TryGetValue(torchName, out var tensor))
             {
                 throw new InvalidOperationException($"No parameter {torchName} in the TorchSharp model.");
@@ -101,18 +98,16 @@ internal sealed class PercepNetTorchModel : nn.Module<Tensor, (Tensor Gains, Ten
     {
         var named = named_parameters().ToDictionary(p => p.name, p => p.parameter);
         using var noGrad = no_grad();
-        foreach ((string name, float[] values, _) in parameters.Tensors())
+        foreach ((TensorSpec spec, float[] values) in parameters.Tensors())
         {
-            var tensor = named[TorchName(name)];
+            var tensor = named[TorchName(spec)];
             tensor.copy_(tensor_from(values, tensor.shape));
         }
     }
 
     private static Tensor tensor_from(float[] values, long[] shape) => tensor(values).reshape(shape);
 
-    /// <summary>Runtime tensor name (e.g. "gru1.weight_ih") → TorchSharp parameter name ("gru1.weight_ih_l0").</summary>
-    private static string TorchName(string name) =>
-        name.Contains("_gru.", StringComparison.Ordinal) || name.StartsWith("gru", StringComparison.Ordinal)
-            ? name + "_l0"
-            : name;
+    /// <summary>Runtime tensor name (e.g. "gru1.weight_ih") → TorchSharp parameter name ("gru1.weight_ih_l0": a GRU's first and only layer).</summary>
+    private string TorchName(TensorSpec tensor) =>
+        _layers[tensor.Name[..tensor.Name.IndexOf('.', StringComparison.Ordinal)]] is GRU ? tensor.Name + "_l0" : tensor.Name;
 }

@@ -1,11 +1,10 @@
-using PercepNet.Modelling;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PercepNet.Analysis;
+using PercepNet.Dsp;
 using PercepNet.Features;
-using PercepNet.Frames;
 using PercepNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -323,8 +322,8 @@ internal sealed class Trainer(TrainingOptions options)
         ModelParameters parameters = model.Export();
         foreach (string name in names)
         {
-            ModelFileWriter.Write(Path(name + "-float32.pnm"), new StoredModel(parameters, Quantisation.Float32, description));
-            ModelFileWriter.Write(Path(name + "-int8.pnm"), new StoredModel(parameters, Quantisation.Int8, description));
+            ModelFile.Write(Path(name + "-float32.pnm"), new StoredModel(parameters, Quantisation.Float32, description));
+            ModelFile.Write(Path(name + "-int8.pnm"), new StoredModel(parameters, Quantisation.Int8, description));
         }
     }
 

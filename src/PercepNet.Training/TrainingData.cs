@@ -1,6 +1,6 @@
+using PercepNet.Analysis;
 using PercepNet.Data;
 using PercepNet.Data.Shards;
-using PercepNet.Analysis;
 using PercepNet.Features;
 
 namespace PercepNet.Training;

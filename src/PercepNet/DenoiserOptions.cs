@@ -19,11 +19,9 @@ public sealed record DenoiserOptions
     /// </summary>
     public float AttenuationLimitDb
     {
-        get;
-        init => field = float.IsNaN(value) || value < 0
-            ? throw new ArgumentOutOfRangeException(nameof(AttenuationLimitDb), value, "The attenuation limit is a non-negative number of dB (or +∞ for none).")
-            : value;
-    } = float.PositiveInfinity;
+        get => Settings[Setting.AttenuationLimitDb];
+        init => Settings = Settings.With(Setting.AttenuationLimitDb, value);
+    }
 
     /// <summary>
     /// How much of the envelope postfilter is applied, from 0 (off: the network's gains as they are) to 1 (the
@@ -32,11 +30,9 @@ public sealed record DenoiserOptions
     /// </summary>
     public float PostfilterStrength
     {
-        get;
-        init => field = value is >= 0 and <= 1
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(PostfilterStrength), value, "The postfilter strength is a number from 0 (off) to 1 (full).");
-    } = 1;
+        get => Settings[Setting.PostfilterStrength];
+        init => Settings = Settings.With(Setting.PostfilterStrength, value);
+    }
 
     /// <summary>
     /// β of the envelope postfilter: how much of the energy its gain warping removes is given back to the frame
@@ -44,11 +40,9 @@ public sealed record DenoiserOptions
     /// </summary>
     public float PostfilterBeta
     {
-        get;
-        init => field = value >= 0 && float.IsFinite(value)
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(PostfilterBeta), value, "The postfilter β is a non-negative finite number.");
-    } = DefaultPostfilterBeta;
+        get => Settings[Setting.PostfilterBeta];
+        init => Settings = Settings.With(Setting.PostfilterBeta, value);
+    }
 
     /// <summary>
     /// The voice gate's threshold on <see cref="Denoiser.SpeechActivity"/>, from 0 (the default: no gate) to 1. With a
@@ -58,10 +52,8 @@ public sealed record DenoiserOptions
     /// </summary>
     public float VoiceGateThreshold
     {
-        get;
-        init => field = value is >= 0 and <= 1
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(VoiceGateThreshold), value, "The voice-gate threshold is a number from 0 (no gate) to 1.");
+        get => Settings[Setting.VoiceGateThreshold];
+        init => Settings = Settings.With(Setting.VoiceGateThreshold, value);
     }
 
     /// <summary>
@@ -70,11 +62,9 @@ public sealed record DenoiserOptions
     /// </summary>
     public float VoiceGateHoldMs
     {
-        get;
-        init => field = value is >= 0 and <= 10_000
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(VoiceGateHoldMs), value, "The voice-gate hold time is 0 to 10,000 ms.");
-    } = 200;
+        get => Settings[Setting.VoiceGateHoldMs];
+        init => Settings = Settings.With(Setting.VoiceGateHoldMs, value);
+    }
 
     /// <summary>
     /// The level, in dBFS, at or below which a 10 ms input frame's peak counts as silence. After half a second of such
@@ -85,15 +75,20 @@ public sealed record DenoiserOptions
     /// </summary>
     public float SilenceThresholdDb
     {
-        get;
-        init => field = float.IsNegativeInfinity(value) || value is >= -140 and <= -30
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(SilenceThresholdDb), value, "The silence threshold is −140 to −30 dBFS, or −∞ to compute every frame.");
-    } = DefaultSilenceThresholdDb;
+        get => Settings[Setting.SilenceThresholdDb];
+        init => Settings = Settings.With(Setting.SilenceThresholdDb, value);
+    }
 
     /// <summary>The default of <see cref="SilenceThresholdDb"/>, −80 dBFS.</summary>
     public const float DefaultSilenceThresholdDb = -80;
 
     /// <summary>Kernel implementation; null picks the fastest this CPU supports (tests and benchmarks choose).</summary>
     internal KernelPath? Kernels { get; init; }
+
+    /// <summary>Every knob's value, checked against <see cref="SettingRange.Table"/> as it was set.</summary>
+    internal DenoiserSettings Settings { get; init; } = new();
+
+    /// <summary>These options with one knob changed.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The knob does not take the value.</exception>
+    internal DenoiserOptions With(Setting setting, float value) => this with { Settings = Settings.With(setting, value) };
 }

@@ -14,3 +14,17 @@ public enum Quantisation : byte
     /// </summary>
     Int8 = 1,
 }
+
+/// <summary>The network's name for each quantisation scheme, and back.</summary>
+internal static class QuantisationPrecision
+{
+    public static Network.WeightPrecision ToPrecision(this Quantisation quantisation) => quantisation switch
+    {
+        Quantisation.Float32 => Network.WeightPrecision.Float32,
+        Quantisation.Int8 => Network.WeightPrecision.Int8,
+        _ => throw new ArgumentOutOfRangeException(nameof(quantisation), quantisation, "No such quantisation scheme."),
+    };
+
+    public static Quantisation ToQuantisation(this Network.WeightPrecision precision) =>
+        precision == Network.WeightPrecision.Int8 ? Quantisation.Int8 : Quantisation.Float32;
+}

@@ -117,7 +117,7 @@ public static class Harnesses
 
     /// <summary>A small random model: the stream's framing and resampling are under test, not the network's weights.</summary>
     private static readonly Lazy<Model> Tiny = new(() =>
-        new Model(new PercepNet.Network.StoredModel(PercepNet.Modelling.RandomModel.Create(new ModelShape("tiny", 8, 8, 8, 8, 8, 8), 1), Quantisation.Int8)));
+        new Model(new StoredModel(PercepNet.Modelling.RandomModel.Create(new ModelShape("tiny", 8, 8, 8, 8, 8, 8), 1), Quantisation.Int8)));
 
     /// <summary>
     /// Rewrites the checksum of every page whose layout is intact, so that mutated page contents get past the

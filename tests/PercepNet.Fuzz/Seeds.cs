@@ -36,8 +36,8 @@ public static class Seeds
 
         string model = Directory.CreateDirectory(Path.Combine(outDir, "model")).FullName;
         var shape = new ModelShape("tiny", 2, 2, 2, 2, 2, 2);
-        ModelFileWriter.Write(Path.Combine(model, "tiny-int8.pnm"), new StoredModel(RandomModel.Create(shape, 1), Quantisation.Int8, "seed"));
-        ModelFileWriter.Write(Path.Combine(model, "tiny-float32.pnm"), new StoredModel(RandomModel.Create(shape, 2), Quantisation.Float32, ""));
+        ModelFile.Write(Path.Combine(model, "tiny-int8.pnm"), new StoredModel(RandomModel.Create(shape, 1), Quantisation.Int8, "seed"));
+        ModelFile.Write(Path.Combine(model, "tiny-float32.pnm"), new StoredModel(RandomModel.Create(shape, 2), Quantisation.Float32, ""));
 
         string pcm = Directory.CreateDirectory(Path.Combine(outDir, "pcm")).FullName;
         byte[] s16 = new byte[1 + (snippet.Length * 2)];

@@ -115,7 +115,7 @@ public static class KernelChecks
     /// </summary>
     internal static string? Network(MatrixKernels kernels, bool blocked)
     {
-        var model = new CompiledModel(RandomModel.Create(ModelShape.Medium, seed: 23), Quantisation.Int8);
+        var model = new CompiledModel(RandomModel.Create(ModelShape.Medium, seed: 23), Quantisation.Int8.ToPrecision());
         float[][] features = Features(blocked ? 120 : 40, blocked ? 25 : 24);
         return CompareRuns(features, new PercepNetNetwork(model, PortableKernels.Instance), new PercepNetNetwork(model, kernels), blocked);
     }

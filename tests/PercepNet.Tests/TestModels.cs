@@ -9,10 +9,10 @@ internal static class TestModels
     public static ModelParameters PassThroughParameters()
     {
         var p = new ModelParameters(ModelShape.Small);
-        Array.Fill(p.GainOutput.Bias, 30f);
-        Array.Fill(p.StrengthOutput.Bias, -30f);
+        Array.Fill(p["gain_output"].Bias, 30f);
+        Array.Fill(p["strength_output"].Bias, -30f);
         return p;
     }
 
-    public static CompiledModel PassThrough() => new(PassThroughParameters(), Quantisation.Int8);
+    public static CompiledModel PassThrough() => new(PassThroughParameters(), WeightPrecision.Int8);
 }

@@ -11,12 +11,7 @@ internal static class ModelOptions
     {
         try
         {
-            Model model = path is null ? Model.Default : Model.Load(path);
-
-            // Reading a model decodes every weight to float before packing it to int8; give that memory back now,
-            // so that the denoising that follows does not stack its buffers on top of it.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            return model;
+            return path is null ? Model.Default : Model.Load(path);
         }
         catch (ModelFormatException e)
         {

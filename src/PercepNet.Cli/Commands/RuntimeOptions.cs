@@ -5,7 +5,8 @@ namespace PercepNet.Cli.Commands;
 
 /// <summary>
 /// The denoiser's run-time knobs as options of <c>denoise</c> and <c>stream</c>. Their ranges are
-/// <see cref="DenoiserOptions"/>'s: a value it refuses is a usage error at parse time, with its message.
+/// the table every setting is checked against (<see cref="SettingRange"/>): a value outside one is a usage error at
+/// parse time, with the range in words.
 /// </summary>
 internal sealed class RuntimeOptions
 {
@@ -23,26 +24,20 @@ internal sealed class RuntimeOptions
             $"Input at or below this peak level (dBFS, -140 to -30) counts as silence: after 0.5 s of it nothing is computed until a louder frame (default {DenoiserOptions.DefaultSilenceThresholdDb}; -Infinity computes every frame)."),
     };
 
-    private Option<float?>[] All => [_attenuation, _strength, _beta, _silence];
+    private (Option<float?> Option, Setting Setting)[] All =>
+        [(_attenuation, Setting.AttenuationLimitDb), (_strength, Setting.PostfilterStrength), (_beta, Setting.PostfilterBeta),
+            (_silence, Setting.SilenceThresholdDb)];
 
     public RuntimeOptions()
     {
-        foreach (Option<float?> option in All)
+        foreach ((Option<float?> option, Setting setting) in All)
         {
+            SettingRange range = SettingRange.Of(setting);
             option.Validators.Add(result =>
             {
-                if (!NumericOptionChecks.TryGetValue(result, out float? value))
+                if (NumericOptionChecks.TryGetValue(result, out float? value) && value is float v && !range.Accepts(v))
                 {
-                    return;
-                }
-
-                try
-                {
-                    _ = Apply(new DenoiserOptions(), option, value);
-                }
-                catch (ArgumentOutOfRangeException e)
-                {
-                    result.AddError($"{option.Name}: {e.Message.Split(" (Parameter")[0]}");
+                    result.AddError($"{option.Name}: {range.Rule}");
                 }
             });
         }
@@ -59,18 +54,14 @@ internal sealed class RuntimeOptions
     public DenoiserOptions Read(ParseResult parse)
     {
         var options = new DenoiserOptions();
-        foreach (Option<float?> option in All)
+        foreach ((Option<float?> option, Setting setting) in All)
         {
-            options = Apply(options, option, parse.GetValue(option));
+            if (parse.GetValue(option) is float value)
+            {
+                options = options.With(setting, value);
+            }
         }
 
         return options;
     }
-
-    private DenoiserOptions Apply(DenoiserOptions options, Option<float?> option, float? value) => value is not float v
-        ? options
-        : option == _attenuation ? options with { AttenuationLimitDb = v }
-        : option == _strength ? options with { PostfilterStrength = v }
-        : option == _silence ? options with { SilenceThresholdDb = v }
-        : options with { PostfilterBeta = v };
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using PercepNet.Audio;
-using PercepNet.Network;
+using PercepNet.Dsp;
 
 namespace PercepNet.Cli.Spectrograms;
 

@@ -1,5 +1,5 @@
 using PercepNet.Audio;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 
 namespace PercepNet.Cli.Spectrograms;
 

@@ -1,8 +1,8 @@
-using PercepNet.Mixing;
 using PercepNet.Audio;
 using PercepNet.Data.Mixing.Noises;
 using PercepNet.Data.Rooms;
-using PercepNet.Frames;
+using PercepNet.Dsp;
+using PercepNet.Mixing;
 
 namespace PercepNet.Data.Mixing;
 

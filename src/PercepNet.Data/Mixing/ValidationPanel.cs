@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PercepNet.Audio;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 
 namespace PercepNet.Data.Mixing;
 

@@ -1,7 +1,7 @@
-using PercepNet.Oracle;
 using PercepNet.Analysis;
+using PercepNet.Dsp;
 using PercepNet.Features;
-using PercepNet.Frames;
+using PercepNet.Oracle;
 
 namespace PercepNet.Data.Shards;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using PercepNet.Analysis;
@@ -36,7 +35,7 @@ internal static class ShardFile
     {
         int segments = (int)(gains.LongLength / ErbBands.Count / framesPerSegment);
         string temporary = path + $".{Environment.ProcessId}.tmp";
-        var crc = new Crc32();
+        var crc = new System.IO.Hashing.Crc32();
         using (FileStream stream = File.Create(temporary))
         {
             Span<byte> header = stackalloc byte[HeaderBytes];
@@ -104,7 +103,7 @@ internal static class ShardFile
     public static bool Verify(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        return bytes.Length >= 4 && Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)) == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        return bytes.Length >= 4 && System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)) == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
     }
 
     /// <summary>Reads one of the four arrays of a shard (memory-mapped).</summary>

@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PercepNet.Audio;
-using PercepNet.Analysis;
+using PercepNet.Dsp;
 
 namespace PercepNet.Evaluation.Metrics;
 

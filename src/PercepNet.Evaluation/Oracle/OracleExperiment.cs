@@ -1,7 +1,7 @@
-using PercepNet.Mixing;
 using PercepNet.Audio;
+using PercepNet.Dsp;
 using PercepNet.Evaluation.Metrics;
-using PercepNet.Frames;
+using PercepNet.Mixing;
 using PercepNet.Oracle;
 
 namespace PercepNet.Evaluation.Oracle;

@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using PercepNet.Analysis;
 using PercepNet.Audio;
+using PercepNet.Cli.Commands;
 using PercepNet.Data;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
-using PercepNet.Analysis;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 using Spectre.Console;
-
-using PercepNet.Cli.Commands;
 
 namespace PercepNet.Lab.Commands;
 

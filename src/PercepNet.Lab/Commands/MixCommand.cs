@@ -1,10 +1,9 @@
-using PercepNet.Mixing;
 using System.CommandLine;
 using System.Globalization;
 using PercepNet.Audio;
-using PercepNet.Frames;
-
 using PercepNet.Cli.Commands;
+using PercepNet.Dsp;
+using PercepNet.Mixing;
 
 namespace PercepNet.Lab.Commands;
 

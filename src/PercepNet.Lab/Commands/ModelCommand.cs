@@ -27,7 +27,7 @@ internal static class ModelCommand
             ModelShape shape = ModelShape.FromPreset(parse.GetValue(preset)!);
             var model = new StoredModel(RandomModel.Create(shape, parse.GetValue(seed)),
                 parse.GetValue(weights) == "float32" ? Quantisation.Float32 : Quantisation.Int8, $"random weights, seed {parse.GetValue(seed)} (not trained)");
-            ModelFileWriter.Write(parse.GetValue(output)!, model);
+            ModelFile.Write(parse.GetValue(output)!, model);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape.Preset}: {shape.ParameterCount:N0} parameters, {model.Quantisation}"));
             return 0;
         }));
@@ -56,15 +56,15 @@ internal static class ModelCommand
                     Console.Error.WriteLine("note: float32 from int8 weights keeps their int8 rounding");
                 }
 
-                model = model with { Quantisation = q == "int8" ? Quantisation.Int8 : Quantisation.Float32 };
+                model = model.WithQuantisation(q == "int8" ? Quantisation.Int8 : Quantisation.Float32);
             }
 
             if (parse.GetValue(description) is string text)
             {
-                model = model with { Description = text.Replace("{old}", model.Description, StringComparison.Ordinal) };
+                model = model.WithDescription(text.Replace("{old}", model.Description, StringComparison.Ordinal));
             }
 
-            ModelFileWriter.Write(output, model);
+            ModelFile.Write(output, model);
             Console.WriteLine($"{output}: {model.Shape.Preset}, {model.Quantisation}; {model.Description}");
             return 0;
         }));
@@ -101,7 +101,7 @@ internal static class ModelCommand
                 CheckpointAverage.Of([.. models.Select(m => m.Parameters)]),
                 parse.GetValue(averageWeights) == "float32" ? Quantisation.Float32 : Quantisation.Int8,
                 parse.GetValue(averageDescription) ?? $"average of {inputs.Length} models: " + string.Join("; ", inputs.Zip(models, (i, m) => $"{Path.GetFileName(i)} ({Shorten(m.Description)})")));
-            ModelFileWriter.Write(output, model);
+            ModelFile.Write(output, model);
             Console.WriteLine($"{output}: {model.Shape.Preset}, {model.Quantisation}, mean of {inputs.Length} models");
             return 0;
         }));

@@ -2,11 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using PercepNet.Audio;
-using PercepNet.Evaluation.Metrics;
-using PercepNet.Frames;
-using PercepNet.Oracle;
-
 using PercepNet.Cli.Commands;
+using PercepNet.Dsp;
+using PercepNet.Evaluation.Metrics;
+using PercepNet.Oracle;
 
 namespace PercepNet.Lab.Commands;
 

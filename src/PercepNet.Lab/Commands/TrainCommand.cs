@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using PercepNet.Cli.Commands;
 using PercepNet.Data;
 using PercepNet.Network;
 using PercepNet.Training;
 using Spectre.Console;
-
-using PercepNet.Cli.Commands;
 
 namespace PercepNet.Lab.Commands;
 

@@ -26,7 +26,7 @@ internal static class CheckpointAverage
         var result = new ModelParameters(shape);
         var sources = models.Select(m => m.Tensors().Select(t => t.Values).ToArray()).ToArray();
         int index = 0;
-        foreach ((_, float[] values, _) in result.Tensors())
+        foreach ((_, float[] values) in result.Tensors())
         {
             for (int i = 0; i < values.Length; i++)
             {

@@ -1,5 +1,5 @@
 using PercepNet.Analysis;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 using PercepNet.Gains;
 using PercepNet.Synthesis;
 

@@ -1,4 +1,4 @@
-using PercepNet.Frames;
+using PercepNet.Dsp;
 
 namespace PercepNet.Analysis;
 

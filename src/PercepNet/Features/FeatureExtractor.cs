@@ -1,5 +1,5 @@
 using PercepNet.Analysis;
-using PercepNet.Frames;
+using PercepNet.Dsp;
 
 namespace PercepNet.Features;
 

@@ -1,58 +1,75 @@
 namespace PercepNet.Network;
 
 /// <summary>
-/// A model's weights laid out for inference (float or int8 matrices), immutable and shared by every stream.
-/// The first dense layer stays in float whatever the quantisation: its inputs (the features) are not bounded.
+/// A model's weights laid out for inference (float or int8 matrices), one entry per row of its layer table, immutable
+/// and shared by every stream. Layers marked <see cref="LayerSpec.AlwaysFloat"/> (the first dense layer, whose inputs
+/// are the unbounded features) stay in float whatever the precision.
 /// </summary>
 internal sealed class CompiledModel
 {
-    public CompiledModel(StoredModel model)
-        : this(model.Parameters, model.Quantisation)
+    private readonly object[] _layers; // DenseWeights or GruWeights, in table order
+
+    /// <summary>Compiles float parameters (quantising them for <see cref="WeightPrecision.Int8"/>).</summary>
+    public CompiledModel(ModelParameters p, WeightPrecision precision)
+        : this(p.Shape, p.Values(), precision)
     {
     }
 
-    public CompiledModel(ModelParameters p, Quantisation quantisation)
+    /// <summary>Compiles tensors as a model file holds them (int8 codes are taken as they are), in table order.</summary>
+    public CompiledModel(ModelShape shape, IReadOnlyList<TensorValues> tensors, WeightPrecision precision)
     {
-        Shape = p.Shape;
-        Quantisation = quantisation;
-        Input = DenseWeights.From(p.Input, Activation.Tanh, Quantisation.Float32);
-        Conv1 = DenseWeights.FromConvolution(p.Conv1, Activation.Tanh, quantisation);
-        Conv2 = DenseWeights.FromConvolution(p.Conv2, Activation.Tanh, quantisation);
-        Gru1 = GruWeights.From(p.Gru1, quantisation);
-        Gru2 = GruWeights.From(p.Gru2, quantisation);
-        Gru3 = GruWeights.From(p.Gru3, quantisation);
-        GainGru = GruWeights.From(p.GainGru, quantisation);
-        GainOutput = DenseWeights.From(p.GainOutput, Activation.Sigmoid, quantisation);
-        StrengthGru = GruWeights.From(p.StrengthGru, quantisation);
-        StrengthOutput = DenseWeights.From(p.StrengthOutput, Activation.Sigmoid, quantisation);
-        WeightMatrix[] all =
-        [
-            Input.Matrix, Conv1.Matrix, Conv2.Matrix, Gru1.Input, Gru1.Recurrent, Gru2.Input, Gru2.Recurrent, Gru3.Input,
-            Gru3.Recurrent, GainGru.Input, GainGru.Recurrent, GainOutput.Matrix, StrengthGru.Input, StrengthGru.Recurrent,
-            StrengthOutput.Matrix,
-        ];
-        ScratchBytes = all.Max(m => m.ScratchBytes);
-        _silence = new Lazy<SilenceState>(() => SilenceState.Compute(this));
+        Shape = shape;
+        Precision = precision;
+        IReadOnlyList<LayerSpec> table = shape.Layers;
+        _layers = new object[table.Count];
+        int t = 0;
+        for (int l = 0; l < table.Count; l++)
+        {
+            LayerSpec spec = table[l];
+            WeightPrecision layerPrecision = spec.AlwaysFloat ? WeightPrecision.Float32 : precision;
+            _layers[l] = spec.Kind == LayerKind.Gru
+                ? GruWeights.From(spec, tensors[t], tensors[t + 1], Biases(tensors[t + 2]), Biases(tensors[t + 3]), layerPrecision)
+                : DenseWeights.From(spec, tensors[t], Biases(tensors[t + 1]), layerPrecision);
+            t += spec.Tensors.Count;
+        }
+
+        int scratch = 0;
+        foreach (object layer in _layers)
+        {
+            scratch = layer is GruWeights gru
+                ? Math.Max(scratch, Math.Max(gru.Input.ScratchBytes, gru.Recurrent.ScratchBytes))
+                : Math.Max(scratch, ((DenseWeights)layer).Matrix.ScratchBytes);
+        }
+
+        ScratchBytes = scratch;
     }
 
-    private readonly Lazy<SilenceState> _silence;
-
-    /// <summary>Where the recurrent state drifts in digital silence; computed on first use and shared.</summary>
-    public SilenceState Silence => _silence.Value;
+    private static float[] Biases(TensorValues values) => values.Floats ?? values.ToFloats();
 
     public ModelShape Shape { get; }
-    public Quantisation Quantisation { get; }
-    public DenseWeights Input { get; }
-    public DenseWeights Conv1 { get; }
-    public DenseWeights Conv2 { get; }
-    public GruWeights Gru1 { get; }
-    public GruWeights Gru2 { get; }
-    public GruWeights Gru3 { get; }
-    public GruWeights GainGru { get; }
-    public DenseWeights GainOutput { get; }
-    public GruWeights StrengthGru { get; }
-    public DenseWeights StrengthOutput { get; }
+
+    public WeightPrecision Precision { get; }
 
     /// <summary>Largest scratch any matrix needs (bytes per stream).</summary>
     public int ScratchBytes { get; }
+
+    /// <summary>The dense or convolution layer named <paramref name="name"/> in the layer table.</summary>
+    public DenseWeights Dense(string name) => (DenseWeights)_layers[IndexOf(name)];
+
+    /// <summary>The GRU layer named <paramref name="name"/> in the layer table.</summary>
+    public GruWeights Gru(string name) => (GruWeights)_layers[IndexOf(name)];
+
+    private int IndexOf(string name)
+    {
+        IReadOnlyList<LayerSpec> table = Shape.Layers;
+        for (int l = 0; l < table.Count; l++)
+        {
+            if (table[l].Name == name)
+            {
+                return l;
+            }
+        }
+
+        throw new ArgumentException($"The network has no layer '{name}'.", nameof(name));
+    }
 }

@@ -30,28 +30,39 @@ internal sealed class DenseWeights(WeightMatrix matrix, float[] bias, Activation
     public int Inputs => Matrix.Columns;
     public int Outputs => Matrix.Rows;
 
-    public static DenseWeights From(DenseParameters p, Activation activation, Quantisation quantisation) =>
-        new(WeightMatrix.Create(p.Weights, p.Outputs, p.Inputs, quantisation), (float[])p.Bias.Clone(), activation);
-
-    /// <summary>
-    /// A causal convolution over time as a dense layer on the concatenated last <paramref name="p"/>.Kernel inputs
-    /// (oldest first): PyTorch's [out][in][k] weights are rearranged to [out][k][in].
-    /// </summary>
-    public static DenseWeights FromConvolution(ConvParameters p, Activation activation, Quantisation quantisation)
+    /// <summary>A dense layer, or a causal convolution over time as a dense layer on the concatenated last kernel inputs (oldest first).</summary>
+    /// <param name="spec">The layer.</param>
+    /// <param name="weights">Its weights as stored (PyTorch's [out][in][k] for a convolution, rearranged here to [out][k][in]).</param>
+    /// <param name="bias">Its bias.</param>
+    /// <param name="precision">How to hold the weights.</param>
+    public static DenseWeights From(LayerSpec spec, TensorValues weights, float[] bias, WeightPrecision precision)
     {
-        var rearranged = new float[p.Weights.Length];
-        for (int o = 0; o < p.Outputs; o++)
+        if (spec.Kind == LayerKind.Convolution)
         {
-            for (int i = 0; i < p.Inputs; i++)
+            weights = weights.Codes is { } codes
+                ? TensorValues.OfCodes(KernelMajor(codes, spec.Outputs, spec.Inputs, spec.Kernel))
+                : TensorValues.Of(KernelMajor(weights.Floats!, spec.Outputs, spec.Inputs, spec.Kernel));
+        }
+
+        return new(WeightMatrix.Create(weights, spec.Outputs, spec.Inputs * spec.Kernel, precision), (float[])bias.Clone(), spec.Activation);
+    }
+
+    /// <summary>[out][in][k] → [out][k][in].</summary>
+    private static T[] KernelMajor<T>(T[] weights, int outputs, int inputs, int kernel)
+    {
+        var rearranged = new T[weights.Length];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int i = 0; i < inputs; i++)
             {
-                for (int k = 0; k < p.Kernel; k++)
+                for (int k = 0; k < kernel; k++)
                 {
-                    rearranged[(o * p.Kernel * p.Inputs) + (k * p.Inputs) + i] = p.Weights[(((o * p.Inputs) + i) * p.Kernel) + k];
+                    rearranged[(o * kernel * inputs) + (k * inputs) + i] = weights[(((o * inputs) + i) * kernel) + k];
                 }
             }
         }
 
-        return new(WeightMatrix.Create(rearranged, p.Outputs, p.Inputs * p.Kernel, quantisation), (float[])p.Bias.Clone(), activation);
+        return rearranged;
     }
 }
 
@@ -65,10 +76,11 @@ internal sealed class GruWeights(WeightMatrix input, WeightMatrix recurrent, flo
     public int Inputs => Input.Columns;
     public int Hidden => Recurrent.Columns;
 
-    public static GruWeights From(GruParameters p, Quantisation quantisation) =>
-        new(WeightMatrix.Create(p.InputWeights, 3 * p.Hidden, p.Inputs, quantisation),
-            WeightMatrix.Create(p.RecurrentWeights, 3 * p.Hidden, p.Hidden, quantisation),
-            (float[])p.InputBias.Clone(), (float[])p.RecurrentBias.Clone());
+    public static GruWeights From(LayerSpec spec, TensorValues inputWeights, TensorValues recurrentWeights, float[] inputBias, float[] recurrentBias,
+        WeightPrecision precision) =>
+        new(WeightMatrix.Create(inputWeights, 3 * spec.Outputs, spec.Inputs, precision),
+            WeightMatrix.Create(recurrentWeights, 3 * spec.Outputs, spec.Outputs, precision),
+            (float[])inputBias.Clone(), (float[])recurrentBias.Clone());
 }
 
 /// <summary>

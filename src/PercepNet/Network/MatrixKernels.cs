@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
+using PercepNet.Dsp;
 using System.Runtime.Intrinsics.X86;
 
 namespace PercepNet.Network;
@@ -94,7 +95,7 @@ internal sealed class PortableKernels : MatrixKernels
         }
     }
 
-    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.DotPortable(a, b);
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => VectorMath.DotPortable(a, b);
 }
 
 /// <summary>
@@ -188,7 +189,7 @@ internal sealed class Vector128Kernels(bool crossPlatformOnly = false) : MatrixK
     }
 
     public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
-        Vector128.IsHardwareAccelerated ? Analysis.VectorMath.DotVector128(a, b) : Analysis.VectorMath.DotPortable(a, b);
+        Vector128.IsHardwareAccelerated ? VectorMath.DotVector128(a, b) : VectorMath.DotPortable(a, b);
 
     /// <summary>acc + the 16 products u(i)·w(i) (u ≤ 127, so u fits a signed byte and a pair of products an int16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -235,7 +236,7 @@ internal sealed class Avx2Kernels : MatrixKernels
     protected override void Int8Tiles(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
         Span<float> y, int yStride) => Int8Kernel256.Tiles<MultiplyAddAdjacent>(u, count, weights, rowSums, stride, offset, scale, y, yStride);
 
-    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => VectorMath.Dot(a, b);
 }
 
 /// <summary>256-bit AVX-VNNI: the AVX2 kernel with one fused byte dot-product instruction per 32 products.</summary>
@@ -253,7 +254,7 @@ internal sealed class AvxVnniKernels : MatrixKernels
     protected override void Int8Tiles(ReadOnlySpan<byte> u, int count, ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> rowSums, int stride, int offset, float scale,
         Span<float> y, int yStride) => Int8Kernel256.Tiles<VnniDotProduct>(u, count, weights, rowSums, stride, offset, scale, y, yStride);
 
-    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Analysis.VectorMath.Dot(a, b);
+    public override float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => VectorMath.Dot(a, b);
 }
 
 /// <summary>One step of a 256-bit int8 dot product: acc + the 32 products u(i)·w(i), summed in groups of four.</summary>

@@ -1,102 +1,126 @@
 namespace PercepNet.Network;
 
-/// <summary>A dense layer's parameters: weights [outputs × inputs] row-major, bias [outputs].</summary>
-internal sealed class DenseParameters(int inputs, int outputs)
-{
-    public int Inputs { get; } = inputs;
-    public int Outputs { get; } = outputs;
-    public float[] Weights { get; } = new float[inputs * outputs];
-    public float[] Bias { get; } = new float[outputs];
-}
-
-/// <summary>A 1-D convolution over time, PyTorch layout: weights [outputs × inputs × kernel], bias [outputs].</summary>
-internal sealed class ConvParameters(int inputs, int outputs, int kernel)
-{
-    public int Inputs { get; } = inputs;
-    public int Outputs { get; } = outputs;
-    public int Kernel { get; } = kernel;
-    public float[] Weights { get; } = new float[outputs * inputs * kernel];
-    public float[] Bias { get; } = new float[outputs];
-}
-
 /// <summary>
-/// A GRU layer, PyTorch layout and gate order (r, z, n): input weights [3H × inputs], recurrent weights [3H × H],
-/// input bias [3H] and recurrent bias [3H].
+/// One layer's parameters in float, in PyTorch's layouts (see <see cref="LayerKind"/>): the tensors of its
+/// <see cref="LayerSpec"/>, named by role.
 /// </summary>
-internal sealed class GruParameters(int inputs, int hidden)
+internal sealed class LayerParameters
 {
-    public int Inputs { get; } = inputs;
-    public int Hidden { get; } = hidden;
-    public float[] InputWeights { get; } = new float[3 * hidden * inputs];
-    public float[] RecurrentWeights { get; } = new float[3 * hidden * hidden];
-    public float[] InputBias { get; } = new float[3 * hidden];
-    public float[] RecurrentBias { get; } = new float[3 * hidden];
+    private readonly float[][] _tensors;
+
+    public LayerParameters(LayerSpec spec)
+    {
+        Spec = spec;
+        IReadOnlyList<TensorSpec> tensors = spec.Tensors;
+        _tensors = new float[tensors.Count][];
+        for (int t = 0; t < tensors.Count; t++)
+        {
+            _tensors[t] = new float[tensors[t].Length];
+        }
+    }
+
+    public LayerSpec Spec { get; }
+
+    /// <summary>Input width (per frame).</summary>
+    public int Inputs => Spec.Inputs;
+
+    /// <summary>Output width.</summary>
+    public int Outputs => Spec.Outputs;
+
+    /// <summary>A convolution's kernel length (1 otherwise).</summary>
+    public int Kernel => Spec.Kernel;
+
+    /// <summary>A GRU's hidden size.</summary>
+    public int Hidden => Spec.Outputs;
+
+    /// <summary>The tensors in file order.</summary>
+    public IReadOnlyList<float[]> Tensors => _tensors;
+
+    /// <summary>A dense or convolution layer's weights.</summary>
+    public float[] Weights => Spec.Kind == LayerKind.Gru ? throw new InvalidOperationException($"{Spec.Name} is a GRU") : _tensors[0];
+
+    /// <summary>A dense or convolution layer's bias.</summary>
+    public float[] Bias => Spec.Kind == LayerKind.Gru ? throw new InvalidOperationException($"{Spec.Name} is a GRU") : _tensors[1];
+
+    /// <summary>A GRU's input weights [3H × in].</summary>
+    public float[] InputWeights => Gru(0);
+
+    /// <summary>A GRU's recurrent weights [3H × H].</summary>
+    public float[] RecurrentWeights => Gru(1);
+
+    /// <summary>A GRU's input bias [3H].</summary>
+    public float[] InputBias => Gru(2);
+
+    /// <summary>A GRU's recurrent bias [3H].</summary>
+    public float[] RecurrentBias => Gru(3);
+
+    private float[] Gru(int index) => Spec.Kind == LayerKind.Gru ? _tensors[index] : throw new InvalidOperationException($"{Spec.Name} is not a GRU");
 }
 
-/// <summary>All parameters of a model of a given <see cref="ModelShape"/>, in float.</summary>
+/// <summary>All parameters of a model of a given <see cref="ModelShape"/>, in float, one entry per row of its layer table.</summary>
 internal sealed class ModelParameters
 {
+    private readonly LayerParameters[] _layers;
+
     public ModelParameters(ModelShape shape)
     {
         shape.Validate();
         Shape = shape;
-        Input = new DenseParameters(ModelShape.Inputs, shape.DenseWidth);
-        Conv1 = new ConvParameters(shape.DenseWidth, shape.Conv1Width, ModelShape.Conv1Kernel);
-        Conv2 = new ConvParameters(shape.Conv1Width, shape.Conv2Width, ModelShape.Conv2Kernel);
-        Gru1 = new GruParameters(shape.Conv2Width, shape.GruWidth);
-        Gru2 = new GruParameters(shape.GruWidth, shape.GruWidth);
-        Gru3 = new GruParameters(shape.GruWidth, shape.GruWidth);
-        GainGru = new GruParameters(shape.GruWidth, shape.GainGruWidth);
-        GainOutput = new DenseParameters(shape.GainDenseInputs, ModelShape.Outputs);
-        StrengthGru = new GruParameters(shape.StrengthGruInputs, shape.StrengthGruWidth);
-        StrengthOutput = new DenseParameters(shape.StrengthGruWidth, ModelShape.Outputs);
+        IReadOnlyList<LayerSpec> table = shape.Layers;
+        _layers = new LayerParameters[table.Count];
+        for (int l = 0; l < table.Count; l++)
+        {
+            _layers[l] = new LayerParameters(table[l]);
+        }
     }
 
     public ModelShape Shape { get; }
-    public DenseParameters Input { get; }
-    public ConvParameters Conv1 { get; }
-    public ConvParameters Conv2 { get; }
-    public GruParameters Gru1 { get; }
-    public GruParameters Gru2 { get; }
-    public GruParameters Gru3 { get; }
-    public GruParameters GainGru { get; }
-    public DenseParameters GainOutput { get; }
-    public GruParameters StrengthGru { get; }
-    public DenseParameters StrengthOutput { get; }
 
-    /// <summary>Every tensor in file order, with a name (the exporter of the training stack writes the same order).</summary>
-    public IEnumerable<(string Name, float[] Values, bool IsWeight)> Tensors()
+    /// <summary>The layers in table order.</summary>
+    public IReadOnlyList<LayerParameters> Layers => _layers;
+
+    /// <summary>The layer named <paramref name="name"/> (<c>input</c>, <c>gru1</c>, … as in <see cref="ModelShape.Layers"/>).</summary>
+    public LayerParameters this[string name]
     {
-        yield return ("input.weight", Input.Weights, true);
-        yield return ("input.bias", Input.Bias, false);
-        yield return ("conv1.weight", Conv1.Weights, true);
-        yield return ("conv1.bias", Conv1.Bias, false);
-        yield return ("conv2.weight", Conv2.Weights, true);
-        yield return ("conv2.bias", Conv2.Bias, false);
-        foreach ((string name, GruParameters gru) in new[] { ("gru1", Gru1), ("gru2", Gru2), ("gru3", Gru3), ("gain_gru", GainGru) })
+        get
         {
-            foreach (var t in GruTensors(name, gru))
+            foreach (LayerParameters layer in _layers)
             {
-                yield return t;
+                if (layer.Spec.Name == name)
+                {
+                    return layer;
+                }
+            }
+
+            throw new ArgumentException($"The network has no layer '{name}'.", nameof(name));
+        }
+    }
+
+    /// <summary>Every tensor in file order, with its name (the training framework exports the same order).</summary>
+    public IEnumerable<(TensorSpec Spec, float[] Values)> Tensors()
+    {
+        foreach (LayerParameters layer in _layers)
+        {
+            IReadOnlyList<TensorSpec> specs = layer.Spec.Tensors;
+            for (int t = 0; t < specs.Count; t++)
+            {
+                yield return (specs[t], layer.Tensors[t]);
+            }
+        }
+    }
+
+    /// <summary>Every tensor's values in file order, as the compiled model and the model file take them.</summary>
+    public TensorValues[] Values()
+    {
+        var values = new List<TensorValues>();
+        foreach (LayerParameters layer in _layers)
+        {
+            foreach (float[] tensor in layer.Tensors)
+            {
+                values.Add(TensorValues.Of(tensor));
             }
         }
 
-        yield return ("gain_output.weight", GainOutput.Weights, true);
-        yield return ("gain_output.bias", GainOutput.Bias, false);
-        foreach (var t in GruTensors("strength_gru", StrengthGru))
-        {
-            yield return t;
-        }
-
-        yield return ("strength_output.weight", StrengthOutput.Weights, true);
-        yield return ("strength_output.bias", StrengthOutput.Bias, false);
-    }
-
-    private static IEnumerable<(string, float[], bool)> GruTensors(string name, GruParameters gru)
-    {
-        yield return ($"{name}.weight_ih", gru.InputWeights, true);
-        yield return ($"{name}.weight_hh", gru.RecurrentWeights, true);
-        yield return ($"{name}.bias_ih", gru.InputBias, false);
-        yield return ($"{name}.bias_hh", gru.RecurrentBias, false);
+        return [.. values];
     }
 }

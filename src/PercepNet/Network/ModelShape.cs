@@ -1,6 +1,3 @@
-using PercepNet.Analysis;
-using PercepNet.Features;
-
 namespace PercepNet.Network;
 
 /// <summary>
@@ -15,8 +12,11 @@ internal sealed record ModelShape(string Preset, int DenseWidth, int Conv1Width,
 {
     public const int Conv1Kernel = 5;
     public const int Conv2Kernel = 3;
-    public const int Inputs = FeatureExtractor.Count;
-    public const int Outputs = ErbBands.Count;
+    /// <summary>Input features per frame: the feature extractor's count (the architecture tests check they agree).</summary>
+    public const int Inputs = 70;
+
+    /// <summary>Gains and strengths per frame: one per ERB band.</summary>
+    public const int Outputs = 34;
 
     /// <summary>The article's network, ≈8.0 M weights.</summary>
     public static ModelShape Paper { get; } = new("paper", 128, 512, 512, 512, 512, 128);
@@ -37,17 +37,56 @@ internal sealed record ModelShape(string Preset, int DenseWidth, int Conv1Width,
 
     public int StrengthGruInputs => Conv2Width + GruWidth;
 
+    /// <summary>
+    /// The layer table: every layer with its kind, widths and activation, in file order. The model file's tensors, the
+    /// parameters, the compiled weights, the parameter count and the training framework's modules all follow it; only
+    /// the forward passes say which layer feeds which.
+    /// </summary>
+    public IReadOnlyList<LayerSpec> Layers =>
+    [
+        new("input", LayerKind.Dense, Inputs, DenseWidth, Activation: Activation.Tanh, AlwaysFloat: true),
+        new("conv1", LayerKind.Convolution, DenseWidth, Conv1Width, Conv1Kernel, Activation.Tanh),
+        new("conv2", LayerKind.Convolution, Conv1Width, Conv2Width, Conv2Kernel, Activation.Tanh),
+        new("gru1", LayerKind.Gru, Conv2Width, GruWidth),
+        new("gru2", LayerKind.Gru, GruWidth, GruWidth),
+        new("gru3", LayerKind.Gru, GruWidth, GruWidth),
+        new("gain_gru", LayerKind.Gru, GruWidth, GainGruWidth),
+        new("gain_output", LayerKind.Dense, GainDenseInputs, Outputs, Activation: Activation.Sigmoid),
+        new("strength_gru", LayerKind.Gru, StrengthGruInputs, StrengthGruWidth),
+        new("strength_output", LayerKind.Dense, StrengthGruWidth, Outputs, Activation: Activation.Sigmoid),
+    ];
+
+    /// <summary>The table's row named <paramref name="name"/>.</summary>
+    public LayerSpec Layer(string name)
+    {
+        foreach (LayerSpec layer in Layers)
+        {
+            if (layer.Name == name)
+            {
+                return layer;
+            }
+        }
+
+        throw new ArgumentException($"The network has no layer '{name}'.", nameof(name));
+    }
+
+    /// <summary>Every tensor of every layer, in file order.</summary>
+    public IEnumerable<TensorSpec> Tensors
+    {
+        get
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                foreach (TensorSpec tensor in layer.Tensors)
+                {
+                    yield return tensor;
+                }
+            }
+        }
+    }
+
     /// <summary>Weights and biases (GRUs with separate input and recurrent biases, as PyTorch).</summary>
-    public long ParameterCount =>
-        Dense(Inputs, DenseWidth) + Conv(DenseWidth, Conv1Width, Conv1Kernel) + Conv(Conv1Width, Conv2Width, Conv2Kernel)
-        + Gru(Conv2Width, GruWidth) + (2 * Gru(GruWidth, GruWidth)) + Gru(GruWidth, GainGruWidth)
-        + Dense(GainDenseInputs, Outputs) + Gru(StrengthGruInputs, StrengthGruWidth) + Dense(StrengthGruWidth, Outputs);
-
-    private static long Dense(int i, int o) => ((long)i * o) + o;
-
-    private static long Conv(int i, int o, int k) => ((long)i * o * k) + o;
-
-    private static long Gru(int i, int h) => (3L * h * i) + (3L * h * h) + (6L * h);
+    public long ParameterCount => Layers.Sum(l => l.ParameterCount);
 
     public void Validate()
     {

@@ -8,6 +8,7 @@ namespace PercepNet.Network;
 internal sealed class PercepNetNetwork : IGainEstimator
 {
     private readonly CompiledModel _model;
+    private readonly Func<SilenceState>? _silence;
     private readonly DenseLayer _input;
     private readonly ConvLayer _conv1;
     private readonly ConvLayer _conv2;
@@ -24,35 +25,67 @@ internal sealed class PercepNetNetwork : IGainEstimator
 
     /// <param name="model">The shared weights.</param>
     /// <param name="path">The kernels to run, chosen here once for the network's life; null for the fastest this CPU has.</param>
-    public PercepNetNetwork(CompiledModel model, KernelPath? path = null)
-        : this(model, MatrixKernels.For(path ?? KernelPaths.Default))
+    /// <param name="silence">The model's state in silence, asked for on the first <see cref="SkippedSilence"/>; null to hold the state instead.</param>
+    public PercepNetNetwork(CompiledModel model, KernelPath? path = null, Func<SilenceState>? silence = null)
+        : this(model, MatrixKernels.For(path ?? KernelPaths.Default), silence)
     {
     }
 
     /// <summary>A network running the given kernels (tests pick implementations no path names).</summary>
-    internal PercepNetNetwork(CompiledModel model, MatrixKernels kernels)
+    internal PercepNetNetwork(CompiledModel model, MatrixKernels kernels, Func<SilenceState>? silence = null)
     {
         _model = model;
+        _silence = silence;
         Path = kernels.Path;
         ModelShape s = model.Shape;
         const int B = BlockFrames;
-        _input = new DenseLayer(model.Input, kernels, B);
-        _conv1 = new ConvLayer(model.Conv1, s.DenseWidth, kernels, B);
-        _conv2 = new ConvLayer(model.Conv2, s.Conv1Width, kernels, B);
-        _gru1 = new GruLayer(model.Gru1, kernels, B);
-        _gru2 = new GruLayer(model.Gru2, kernels, B);
-        _gru3 = new GruLayer(model.Gru3, kernels, B);
-        _gainGru = new GruLayer(model.GainGru, kernels, B);
-        _gainOutput = new DenseLayer(model.GainOutput, kernels, B);
-        _strengthGru = new GruLayer(model.StrengthGru, kernels, B);
-        _strengthOutput = new DenseLayer(model.StrengthOutput, kernels, B);
+        var layers = new Dictionary<string, object>();
+        var inOrder = new List<object>();
+        foreach (LayerSpec spec in s.Layers)
+        {
+            inOrder.Add(layers[spec.Name] = spec.Kind switch
+            {
+                LayerKind.Gru => new GruLayer(model.Gru(spec.Name), kernels, B),
+                LayerKind.Convolution => new ConvLayer(model.Dense(spec.Name), spec.Inputs, kernels, B),
+                _ => new DenseLayer(model.Dense(spec.Name), kernels, B),
+            });
+        }
+
+        var recurrent = new List<GruLayer>();
+        var convolutions = new List<ConvLayer>();
+        foreach (object layer in inOrder)
+        {
+            if (layer is GruLayer gru)
+            {
+                recurrent.Add(gru);
+            }
+            else if (layer is ConvLayer conv)
+            {
+                convolutions.Add(conv);
+            }
+        }
+
+        _recurrent = [.. recurrent];
+        _convolutions = [.. convolutions];
+
+        // The forward wiring (EstimateBlock, Concatenate) names its layers.
+        _input = (DenseLayer)layers["input"];
+        _conv1 = (ConvLayer)layers["conv1"];
+        _conv2 = (ConvLayer)layers["conv2"];
+        _gru1 = (GruLayer)layers["gru1"];
+        _gru2 = (GruLayer)layers["gru2"];
+        _gru3 = (GruLayer)layers["gru3"];
+        _gainGru = (GruLayer)layers["gain_gru"];
+        _gainOutput = (DenseLayer)layers["gain_output"];
+        _strengthGru = (GruLayer)layers["strength_gru"];
+        _strengthOutput = (DenseLayer)layers["strength_output"];
         _gainInput = new float[B * s.GainDenseInputs];
         _strengthInput = new float[B * s.StrengthGruInputs];
         _scratch = new byte[B * model.ScratchBytes];
-        _recurrent = [_gru1, _gru2, _gru3, _gainGru, _strengthGru];
     }
 
-    private readonly GruLayer[] _recurrent;
+    private readonly GruLayer[] _recurrent; // in table order: the order of the recurrent state
+    private readonly ConvLayer[] _convolutions;
 
     /// <summary>
     /// Most frames <see cref="EstimateBlock"/> runs through each layer at once: each weight is then read from memory
@@ -142,7 +175,11 @@ internal sealed class PercepNetNetwork : IGainEstimator
     /// <summary>Moves the held recurrent state along the model's way into silence (see <see cref="SilenceState"/>).</summary>
     public void SkippedSilence(long hops)
     {
-        SilenceState silence = _model.Silence;
+        if (_silence?.Invoke() is not SilenceState silence)
+        {
+            return;
+        }
+
         float keep = (float)Math.Exp(-hops / silence.TimeConstantHops);
         ReadOnlySpan<float> target = silence.State;
         foreach (GruLayer layer in _recurrent)
@@ -159,12 +196,14 @@ internal sealed class PercepNetNetwork : IGainEstimator
 
     public void Reset()
     {
-        _conv1.Reset();
-        _conv2.Reset();
-        _gru1.Reset();
-        _gru2.Reset();
-        _gru3.Reset();
-        _gainGru.Reset();
-        _strengthGru.Reset();
+        foreach (ConvLayer layer in _convolutions)
+        {
+            layer.Reset();
+        }
+
+        foreach (GruLayer layer in _recurrent)
+        {
+            layer.Reset();
+        }
     }
 }

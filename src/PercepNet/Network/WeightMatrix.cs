@@ -4,6 +4,16 @@ using System.Runtime.InteropServices;
 
 namespace PercepNet.Network;
 
+/// <summary>How a network's matrices hold their weights (a model file's quantisation).</summary>
+internal enum WeightPrecision : byte
+{
+    /// <summary>32-bit floats.</summary>
+    Float32,
+
+    /// <summary>8-bit integers, round(256·w), multiplied with 8-bit activations.</summary>
+    Int8,
+}
+
 /// <summary>
 /// An immutable weight matrix (row-major, out × in) computing y = W·x, shared by every stream that uses the model.
 /// Per-stream scratch space is passed in, so one matrix serves many threads.
@@ -40,13 +50,11 @@ internal abstract class WeightMatrix
         }
     }
 
-    /// <summary>The weights as float (dequantised where stored as int8), row-major.</summary>
-    public abstract float[] ToFloat();
-
-    public static WeightMatrix Create(ReadOnlySpan<float> weights, int rows, int columns, Quantisation quantisation) =>
-        quantisation == Quantisation.Int8
-            ? new Int8WeightMatrix(weights, rows, columns)
-            : new FloatWeightMatrix(weights, rows, columns);
+    /// <summary>A matrix of <paramref name="precision"/> holding <paramref name="weights"/> (row-major, as stored: floats or int8 codes).</summary>
+    public static WeightMatrix Create(TensorValues weights, int rows, int columns, WeightPrecision precision) =>
+        precision == WeightPrecision.Int8
+            ? new Int8WeightMatrix(weights.ToCodes(), rows, columns)
+            : new FloatWeightMatrix(weights.Floats ?? weights.ToFloats(), rows, columns);
 }
 
 internal sealed class FloatWeightMatrix : WeightMatrix
@@ -65,8 +73,6 @@ internal sealed class FloatWeightMatrix : WeightMatrix
     }
 
     public override int ScratchBytes => 0;
-
-    public override float[] ToFloat() => (float[])_weights.Clone();
 
     public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels)
     {
@@ -95,12 +101,15 @@ internal sealed class Int8WeightMatrix : WeightMatrix
     private readonly int[] _rowSums;   // Σ_j w_j per row, for the activation offset
     private readonly int _stride;
 
-    public Int8WeightMatrix(ReadOnlySpan<float> weights, int rows, int columns)
+    /// <param name="codes">The weights' codes round(256·w), row-major.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="columns">Columns.</param>
+    public Int8WeightMatrix(ReadOnlySpan<sbyte> codes, int rows, int columns)
         : base(rows, columns)
     {
-        if (weights.Length != rows * columns)
+        if (codes.Length != rows * columns)
         {
-            throw new ArgumentException($"Expected {rows}×{columns} weights, got {weights.Length}.");
+            throw new ArgumentException($"Expected {rows}×{columns} weights, got {codes.Length}.");
         }
 
         _stride = (columns + Block - 1) / Block * Block;
@@ -111,7 +120,7 @@ internal sealed class Int8WeightMatrix : WeightMatrix
             int sum = 0;
             for (int c = 0; c < columns; c++)
             {
-                sbyte q = Quantise(weights[(r * columns) + c]);
+                sbyte q = codes[(r * columns) + c];
                 _weights[(r * _stride) + c] = q;
                 sum += q;
             }
@@ -184,20 +193,6 @@ internal sealed class Int8WeightMatrix : WeightMatrix
         v = Vector.ConditionalSelect(Vector.Equals(v, v), v, Vector<float>.Zero); // NaN → 0, as the scalar rule
         v = Vector.Min(Vector.Max(v, new Vector<float>(-1f)), Vector<float>.One);
         return Vector.ConvertToInt32(Vector.Round(v * ActivationScale)) + new Vector<int>(ActivationOffset);
-    }
-
-    public override float[] ToFloat()
-    {
-        var result = new float[Rows * Columns];
-        for (int r = 0; r < Rows; r++)
-        {
-            for (int c = 0; c < Columns; c++)
-            {
-                result[(r * Columns) + c] = _weights[(r * _stride) + c] / WeightScale;
-            }
-        }
-
-        return result;
     }
 
     public override void Multiply(ReadOnlySpan<float> x, Span<float> y, Span<byte> scratch, MatrixKernels kernels)

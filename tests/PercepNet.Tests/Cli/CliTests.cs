@@ -129,7 +129,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "small", "--weights", "float32", "-o", source).Code);
         var result = CliRunner.Run("model", "convert", source, "-o", converted, "--weights", "int8", "--description", "test model 2; {old}");
         Assert.True(result.Code == 0, result.Error);
-        var model = PercepNet.Network.ModelFile.Read(converted);
+        var model = ModelFile.Read(converted);
         Assert.Equal(PercepNet.Quantisation.Int8, model.Quantisation);
         Assert.StartsWith("test model 2; random weights", model.Description);
 
@@ -148,8 +148,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, CliRunner.Run("model", "random", "--preset", "medium", "--weights", "float32", "--seed", "2", "-o", b).Code);
         var result = CliRunner.Run("model", "average", a, b, "-o", mean, "--weights", "float32");
         Assert.True(result.Code == 0, result.Error);
-        var (first, second, averaged) = (PercepNet.Network.ModelFile.Read(a), PercepNet.Network.ModelFile.Read(b), PercepNet.Network.ModelFile.Read(mean));
-        float[] x = first.Parameters.Gru2.RecurrentWeights, y = second.Parameters.Gru2.RecurrentWeights, m = averaged.Parameters.Gru2.RecurrentWeights;
+        var (first, second, averaged) = (ModelFile.Read(a), ModelFile.Read(b), ModelFile.Read(mean));
+        float[] x = first.Parameters["gru2"].RecurrentWeights, y = second.Parameters["gru2"].RecurrentWeights, m = averaged.Parameters["gru2"].RecurrentWeights;
         for (int i = 0; i < m.Length; i += 97)
         {
             Assert.True(Math.Abs(((x[i] + y[i]) / 2) - m[i]) < 1e-7);

@@ -1,5 +1,4 @@
 using PercepNet.Audio;
-using PercepNet.Network;
 using PercepNet.Tests.Audio;
 
 namespace PercepNet.Tests.Cli;
@@ -14,7 +13,7 @@ public sealed class DenoiseCommandTests : IDisposable
     {
         // A pass-through model (gains 1, no comb): the output must then be the input, delay compensated.
         _model = Path.Combine(_root, "pass.pnm");
-        ModelFileWriter.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
+        ModelFile.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -1,5 +1,4 @@
 using PercepNet.Audio;
-using PercepNet.Network;
 using PercepNet.Tests.Audio;
 
 namespace PercepNet.Tests.Cli;
@@ -19,7 +18,7 @@ public sealed class FullDiskAndSharedShardTests : IDisposable
     public FullDiskAndSharedShardTests()
     {
         _model = Path.Combine(_root, "pass.pnm");
-        ModelFileWriter.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
+        ModelFile.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
     }
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PercepNet.Audio;
-using PercepNet.Network;
 using PercepNet.Tests.Audio;
 
 namespace PercepNet.Tests.Cli;
@@ -19,7 +18,7 @@ public sealed class LinkedPathTests : IDisposable
     public LinkedPathTests()
     {
         _model = Path.Combine(_root, "pass.pnm");
-        ModelFileWriter.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
+        ModelFile.Write(_model, new StoredModel(TestModels.PassThroughParameters(), Quantisation.Int8, "test: pass-through"));
     }
 
     public void Dispose()

@@ -1,10 +1,10 @@
+using PercepNet.Analysis;
 using PercepNet.Audio;
 using PercepNet.Data;
 using PercepNet.Data.Mixing;
 using PercepNet.Data.Shards;
-using PercepNet.Analysis;
+using PercepNet.Dsp;
 using PercepNet.Features;
-using PercepNet.Frames;
 
 namespace PercepNet.Tests.Data;
 

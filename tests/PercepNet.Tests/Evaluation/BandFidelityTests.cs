@@ -1,5 +1,5 @@
+using PercepNet.Dsp;
 using PercepNet.Evaluation.Metrics;
-using PercepNet.Frames;
 
 namespace PercepNet.Tests.Evaluation;
 

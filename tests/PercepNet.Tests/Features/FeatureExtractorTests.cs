@@ -1,6 +1,6 @@
 using PercepNet.Analysis;
+using PercepNet.Dsp;
 using PercepNet.Features;
-using PercepNet.Frames;
 
 namespace PercepNet.Tests.Features;
 

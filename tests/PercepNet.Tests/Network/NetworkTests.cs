@@ -76,7 +76,7 @@ public class NetworkTests(ITestOutputHelper output)
         Skip.IfNot(KernelPaths.IsSupported(path), $"this CPU cannot run the {path} kernels");
         ModelParameters parameters = RandomModel.Create(ModelShape.FromPreset(preset), seed: 5);
         float[][] features = RandomFeatures(40, 6);
-        var network = new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32), path);
+        var network = new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32.ToPrecision()), path);
         var reference = new ReferenceNetwork(parameters);
         (float[][] gains, float[][] strengths) = Run(network, features);
         double worst = 0;
@@ -100,8 +100,8 @@ public class NetworkTests(ITestOutputHelper output)
     {
         ModelParameters parameters = RandomModel.Create(ModelShape.FromPreset(preset), seed: 7);
         float[][] features = RandomFeatures(200, 8);
-        (float[][] fg, float[][] fs) = Run(new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32)), features);
-        (float[][] qg, float[][] qs) = Run(new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Int8)), features);
+        (float[][] fg, float[][] fs) = Run(new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Float32.ToPrecision())), features);
+        (float[][] qg, float[][] qs) = Run(new PercepNetNetwork(new CompiledModel(parameters, Quantisation.Int8.ToPrecision())), features);
         double error = 0, power = 0, worst = 0;
         for (int t = 0; t < features.Length; t++)
         {
@@ -127,7 +127,7 @@ public class NetworkTests(ITestOutputHelper output)
     {
         // Integer sums: every instruction set must give the same bits (the medium model has every layer width).
         ModelParameters parameters = RandomModel.Create(ModelShape.Medium, seed: 9);
-        var model = new CompiledModel(parameters, Quantisation.Int8);
+        var model = new CompiledModel(parameters, Quantisation.Int8.ToPrecision());
         float[][] features = RandomFeatures(30, 10);
         (float[][] a, float[][] sa) = Run(new PercepNetNetwork(model, Kernels()[kernel]), features);
         (float[][] b, float[][] sb) = Run(new PercepNetNetwork(model, PortableKernels.Instance), features);
@@ -148,7 +148,7 @@ public class NetworkTests(ITestOutputHelper output)
         float[][] features = RandomFeatures(120, 14);
         foreach (Quantisation quantisation in new[] { Quantisation.Int8, Quantisation.Float32 })
         {
-            var model = new CompiledModel(parameters, quantisation);
+            var model = new CompiledModel(parameters, quantisation.ToPrecision());
             (float[][] gains, float[][] strengths) = Run(new PercepNetNetwork(model, Kernels()[kernel]), features);
             var blocked = new PercepNetNetwork(model, Kernels()[kernel]);
             int t = 0;
@@ -264,7 +264,7 @@ public class NetworkTests(ITestOutputHelper output)
     [Fact]
     public void ResetRestartsTheStream()
     {
-        var network = new PercepNetNetwork(new CompiledModel(RandomModel.Create(ModelShape.Small, 1), Quantisation.Int8));
+        var network = new PercepNetNetwork(new CompiledModel(RandomModel.Create(ModelShape.Small, 1), Quantisation.Int8.ToPrecision()));
         float[][] features = RandomFeatures(20, 2);
         (float[][] first, _) = Run(network, features);
         network.Reset();

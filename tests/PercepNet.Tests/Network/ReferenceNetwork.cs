@@ -33,7 +33,7 @@ internal sealed class ReferenceNetwork(ModelParameters p)
         return y;
     }
 
-    private static double[] Conv(ConvParameters c, List<double[]> history)
+    private static double[] Conv(LayerParameters c, List<double[]> history)
     {
         var y = new double[c.Outputs];
         for (int o = 0; o < c.Outputs; o++)
@@ -60,7 +60,7 @@ internal sealed class ReferenceNetwork(ModelParameters p)
         return y;
     }
 
-    private static double[] Gru(GruParameters g, double[] x, double[] h)
+    private static double[] Gru(LayerParameters g, double[] x, double[] h)
     {
         int n = g.Hidden;
         double[] gi = Linear(g.InputWeights, g.InputBias, x, v => v);
@@ -79,18 +79,18 @@ internal sealed class ReferenceNetwork(ModelParameters p)
 
     public (double[] Gains, double[] Strengths) Step(float[] features)
     {
-        double[] dense = Linear(p.Input.Weights, p.Input.Bias, [.. features.Select(f => (double)f)], Math.Tanh);
+        double[] dense = Linear(p["input"].Weights, p["input"].Bias, [.. features.Select(f => (double)f)], Math.Tanh);
         _denseHistory.Add(dense);
-        double[] c1 = Conv(p.Conv1, _denseHistory);
+        double[] c1 = Conv(p["conv1"], _denseHistory);
         _conv1History.Add(c1);
-        double[] c2 = Conv(p.Conv2, _conv1History);
-        _h1 = Gru(p.Gru1, c2, _h1);
-        _h2 = Gru(p.Gru2, _h1, _h2);
-        _h3 = Gru(p.Gru3, _h2, _h3);
-        _hg = Gru(p.GainGru, _h3, _hg);
-        double[] gains = Linear(p.GainOutput.Weights, p.GainOutput.Bias, [.. c2, .. _h1, .. _h2, .. _h3, .. _hg], Sigmoid);
-        _hs = Gru(p.StrengthGru, [.. c2, .. _h3], _hs);
-        double[] strengths = Linear(p.StrengthOutput.Weights, p.StrengthOutput.Bias, _hs, Sigmoid);
+        double[] c2 = Conv(p["conv2"], _conv1History);
+        _h1 = Gru(p["gru1"], c2, _h1);
+        _h2 = Gru(p["gru2"], _h1, _h2);
+        _h3 = Gru(p["gru3"], _h2, _h3);
+        _hg = Gru(p["gain_gru"], _h3, _hg);
+        double[] gains = Linear(p["gain_output"].Weights, p["gain_output"].Bias, [.. c2, .. _h1, .. _h2, .. _h3, .. _hg], Sigmoid);
+        _hs = Gru(p["strength_gru"], [.. c2, .. _h3], _hs);
+        double[] strengths = Linear(p["strength_output"].Weights, p["strength_output"].Bias, _hs, Sigmoid);
         return (gains, strengths);
     }
 }

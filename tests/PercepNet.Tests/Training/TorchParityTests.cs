@@ -45,7 +45,7 @@ public class TorchParityTests(ITestOutputHelper output)
         ModelParameters exported = model.Export();
         foreach (Quantisation quantisation in new[] { Quantisation.Float32, Quantisation.Int8 })
         {
-            var runtime = new PercepNetNetwork(new CompiledModel(exported, quantisation));
+            var runtime = new PercepNetNetwork(new CompiledModel(exported, quantisation.ToPrecision()));
             var gains = new float[34];
             var strengths = new float[34];
             double worst = 0, error = 0, power = 0;

@@ -164,7 +164,7 @@ public sealed class TrainerTests : IDisposable
 
         // A model of another shape is refused, naming the file.
         string other = Path.Combine(_root, "other.pnm");
-        ModelFileWriter.Write(other, new StoredModel(RandomModel.Create(ModelShape.Small, 1), Quantisation.Float32));
+        ModelFile.Write(other, new StoredModel(RandomModel.Create(ModelShape.Small, 1), Quantisation.Float32));
         var e = Assert.Throws<InvalidOperationException>(() => new Trainer(Options(dataset, Path.Combine(_root, "bad"), 1) with { InitialModel = other }).Run());
         Assert.Contains("other.pnm", e.Message);
     }

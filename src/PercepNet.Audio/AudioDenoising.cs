@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 
 namespace PercepNet.Audio;
 
@@ -146,17 +145,21 @@ public static class AudioDenoising
         var pipeline = new DenoisePipeline(model ?? Model.Default, options ?? new DenoiserOptions(), reader.SampleRate, reader.Channels, !keepDelay);
         using IAudioWriter writer = createWriter(reader);
         var block = new float[Math.Max(1, reader.SampleRate / 2) * reader.Channels];
-        var ready = new List<float>();
+        var noisy = new float[block.Length]; // the input of a block, for the handler (the block is denoised in place)
         long frames = 0;
         int got;
         while ((got = reader.Read(block)) > 0)
         {
             frames += got;
-            ready.Clear();
-            ReadOnlySpan<float> input = block.AsSpan(0, got * reader.Channels);
-            pipeline.Process(input, ready);
-            writer.Write(CollectionsMarshal.AsSpan(ready));
-            onBlock?.Invoke(input, CollectionsMarshal.AsSpan(ready));
+            Span<float> input = block.AsSpan(0, got * reader.Channels);
+            if (onBlock is not null)
+            {
+                input.CopyTo(noisy);
+            }
+
+            Span<float> denoised = pipeline.Process(input);
+            writer.Write(denoised);
+            onBlock?.Invoke(noisy.AsSpan(0, input.Length), denoised);
         }
 
         if (frames == 0)
@@ -164,10 +167,12 @@ public static class AudioDenoising
             throw new AudioFormatException(inputPath, "contains no audio samples");
         }
 
-        ready.Clear();
-        pipeline.Finish(ready);
-        writer.Write(CollectionsMarshal.AsSpan(ready));
-        onBlock?.Invoke([], CollectionsMarshal.AsSpan(ready));
+        for (Span<float> tail = pipeline.Finish(block); !tail.IsEmpty; tail = pipeline.Finish(block))
+        {
+            writer.Write(tail);
+            onBlock?.Invoke([], tail);
+        }
+
         writer.Commit();
         if (reader.Truncation is string truncation)
         {
@@ -211,7 +216,6 @@ public static class AudioDenoising
         var buffer = new byte[Math.Max(1, sampleRate / 100) * frameBytes];
         int pending = 0;
         var samples = new float[buffer.Length / bytesPerSample];
-        var ready = new List<float>();
         byte[] outBytes = [];
         while (true)
         {
@@ -219,7 +223,6 @@ public static class AudioDenoising
             bool end = n == 0;
             pending += n;
             int whole = pending / frameBytes * frameBytes;
-            ready.Clear();
             if (whole > 0)
             {
                 int count = whole / bytesPerSample;
@@ -230,19 +233,18 @@ public static class AudioDenoising
                         : BinaryPrimitives.ReadInt16LittleEndian(buffer.AsSpan(i * 2)) / 32768f;
                 }
 
-                pipeline.Process(samples.AsSpan(0, count), ready);
+                WritePcm(output, pipeline.Process(samples.AsSpan(0, count)), asFloat, ref outBytes);
                 Array.Copy(buffer, whole, buffer, 0, pending - whole);
                 pending -= whole;
             }
 
             if (end)
             {
-                pipeline.Finish(ready);
-            }
+                for (Span<float> tail = pipeline.Finish(samples); !tail.IsEmpty; tail = pipeline.Finish(samples))
+                {
+                    WritePcm(output, tail, asFloat, ref outBytes);
+                }
 
-            WritePcm(output, CollectionsMarshal.AsSpan(ready), asFloat, ref outBytes);
-            if (end)
-            {
                 return pending;
             }
         }

@@ -9,7 +9,6 @@ namespace PercepNet.Audio;
 internal sealed class DenoisePipeline
 {
     private readonly StreamDenoiser _stream;
-    private float[] _buffer = [];
     private long _inputFrames;
     private long _toSkip;
 
@@ -32,44 +31,43 @@ internal sealed class DenoisePipeline
     /// <summary>Speech activity of the last frame (the most active channel's).</summary>
     public float SpeechActivity => _stream.SpeechActivity;
 
-    /// <summary>Processes interleaved frames and appends the interleaved output that is ready.</summary>
-    public void Process(ReadOnlySpan<float> interleaved, List<float> output)
+    /// <summary>
+    /// Denoises interleaved frames in place and returns the part of them that is output: all of it, except, with delay
+    /// compensation, the first <see cref="Latency"/> frames of the stream (the denoiser's warm-up, dropped).
+    /// </summary>
+    public Span<float> Process(Span<float> interleaved)
     {
         _inputFrames += interleaved.Length / Channels;
-        Run(interleaved, output);
+        return Run(interleaved);
     }
 
     /// <summary>
-    /// Ends the stream: pushes the last <see cref="Latency"/> frames out with silence and appends them. With
-    /// compensation the output then has the input's length; without, <see cref="Latency"/> frames more. A stream with
-    /// no input gives none.
+    /// Ends the stream, a block at a time: denoises silence into <paramref name="block"/> (whole frames) to push the
+    /// last <see cref="Latency"/> frames out, and returns what of it is output; an empty span once the tail is out.
+    /// With compensation the output then has had the input's length; without, <see cref="Latency"/> frames more. A
+    /// stream with no input has no tail.
     /// </summary>
-    public void Finish(List<float> output)
+    public Span<float> Finish(Span<float> block)
     {
-        if (_inputFrames == 0)
+        if (_inputFrames == 0 || _tailLeft == 0)
         {
-            return;
+            return [];
         }
 
-        var silence = new float[Math.Min(_stream.Latency, 4800) * Channels];
-        for (int left = _stream.Latency; left > 0; left -= silence.Length / Channels)
-        {
-            int frames = Math.Min(left, silence.Length / Channels);
-            Run(silence.AsSpan(0, frames * Channels), output);
-        }
+        int frames = (int)Math.Min(_tailLeft ?? _stream.Latency, block.Length / Channels);
+        _tailLeft = (_tailLeft ?? _stream.Latency) - frames;
+        Span<float> silence = block[..(frames * Channels)];
+        silence.Clear();
+        return Run(silence);
     }
 
-    private void Run(ReadOnlySpan<float> interleaved, List<float> output)
-    {
-        if (_buffer.Length < interleaved.Length)
-        {
-            _buffer = new float[interleaved.Length];
-        }
+    private long? _tailLeft; // frames of the tail still to push out; null before Finish
 
-        Span<float> denoised = _buffer.AsSpan(0, interleaved.Length);
-        _stream.Process(interleaved, denoised);
+    private Span<float> Run(Span<float> interleaved)
+    {
+        _stream.Process(interleaved);
         int skip = (int)Math.Min(_toSkip, interleaved.Length / Channels);
         _toSkip -= skip;
-        output.AddRange(denoised[(skip * Channels)..]);
+        return interleaved[(skip * Channels)..];
     }
 }

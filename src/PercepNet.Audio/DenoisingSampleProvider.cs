@@ -12,9 +12,6 @@ public sealed class DenoisingSampleProvider : ISampleProvider
 {
     private readonly ISampleProvider _source;
     private readonly DenoisePipeline _pipeline;
-    private readonly List<float> _ready = [];
-    private float[] _block = [];
-    private int _head;
     private bool _ended;
 
     /// <summary>Denoises <paramref name="source"/>.</summary>
@@ -42,39 +39,36 @@ public sealed class DenoisingSampleProvider : ISampleProvider
     /// <returns>How many samples were written; fewer than the buffer holds only at the end.</returns>
     public int Read(Span<float> buffer)
     {
+        // The source's samples are denoised where they land: the stream gives back as many as it is given (lagging by
+        // its latency), and when the source ends its last Latency frames come out of silence fed after it.
         int channels = WaveFormat.Channels;
-        int count = buffer.Length - (buffer.Length % channels);
-        while (_ready.Count - _head < count && !_ended)
+        Span<float> whole = buffer[..(buffer.Length - (buffer.Length % channels))];
+        int filled = 0;
+        while (filled < whole.Length)
         {
-            int want = Math.Max(count, WaveFormat.SampleRate / 100 * channels);
-            want -= want % channels;
-            if (_block.Length < want)
+            Span<float> rest = whole[filled..];
+            if (!_ended)
             {
-                _block = new float[want];
-            }
+                int got = _source.Read(rest);
+                got -= got % channels;
+                if (got > 0)
+                {
+                    filled += _pipeline.Process(rest[..got]).Length;
+                    continue;
+                }
 
-            int got = _source.Read(_block.AsSpan(0, want));
-            got -= got % channels;
-            if (got > 0)
-            {
-                _pipeline.Process(_block.AsSpan(0, got), _ready);
-            }
-            else
-            {
-                _pipeline.Finish(_ready);
                 _ended = true;
             }
+
+            int tail = _pipeline.Finish(rest).Length;
+            if (tail == 0)
+            {
+                break;
+            }
+
+            filled += tail;
         }
 
-        int n = Math.Min(count, _ready.Count - _head);
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready).Slice(_head, n).CopyTo(buffer);
-        _head += n;
-        if (_head > 4096 && _head * 2 > _ready.Count)
-        {
-            _ready.RemoveRange(0, _head);
-            _head = 0;
-        }
-
-        return n;
+        return filled;
     }
 }

@@ -24,13 +24,18 @@ public class DenoisePipelineTests
 
         var pipeline = new DenoisePipeline(new Model(TestModels.PassThrough(), "pass-through"), new DenoiserOptions { PostfilterStrength = 0 }, rate, channels, compensateDelay: true);
         var output = new List<float>();
-        for (int start = 0; start < input.Length; start += 1000 * channels)
+        var block = new float[1000 * channels];
+        for (int start = 0; start < input.Length; start += block.Length)
         {
-            int n = Math.Min(1000 * channels, input.Length - start);
-            pipeline.Process(input.AsSpan(start, n), output);
+            int n = Math.Min(block.Length, input.Length - start);
+            input.AsSpan(start, n).CopyTo(block);
+            output.AddRange(pipeline.Process(block.AsSpan(0, n)));
         }
 
-        pipeline.Finish(output);
+        for (Span<float> tail = pipeline.Finish(block); !tail.IsEmpty; tail = pipeline.Finish(block))
+        {
+            output.AddRange(tail);
+        }
         Assert.Equal(input.Length, output.Count);
         double error = 0, power = 0;
         for (int i = rate / 10 * channels; i < input.Length - (rate / 10 * channels); i++)

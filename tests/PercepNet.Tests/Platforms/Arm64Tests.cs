@@ -94,17 +94,25 @@ public sealed class Arm64Tests(Arm64Tests.Build build, ITestOutputHelper output)
         try
         {
             string path = Path.Combine(folder, "arm64.f32");
-            ChildProcess.Result result = RunEmulated(variant, "denoise", input, path);
-            Assert.True(result.Code == 0, result.Output);
-            Assert.Equal("Vector128", Report(result.Output)["default-kernel-path"]);
-            float[] arm64 = DenoiserRuns.Read(path);
 
             // The same code on x86-64: the int8 sums are exact on every path, and the float arithmetic around them
             // (FFT, dot products of four lanes, the C library's expf and logf) rounds the same on both machines.
             float[] x64 = DenoiserRuns.BlocksThenFrames(DenoiserRuns.ReadWav(input), KernelPath.Vector128);
-            Assert.Equal(x64.Length, arm64.Length);
-            int differing = x64.Zip(arm64).Count(p => BitConverter.SingleToInt32Bits(p.First) != BitConverter.SingleToInt32Bits(p.Second));
-            Assert.True(differing == 0, $"{differing} of {x64.Length} samples differ from the x86-64 Vector128 output");
+            float[] arm64 = [];
+            int differing = -1;
+            for (int attempt = 0; attempt < 2 && differing != 0; attempt++)
+            {
+                // A second run only where the first differs: the emulator now and then corrupts a .NET run (QemuUser);
+                // a fault of the code under test gives the same difference twice.
+                ChildProcess.Result result = RunEmulated(variant, "denoise", input, path);
+                Assert.True(result.Code == 0, result.Output);
+                Assert.Equal("Vector128", Report(result.Output)["default-kernel-path"]);
+                arm64 = DenoiserRuns.Read(path);
+                Assert.Equal(x64.Length, arm64.Length);
+                differing = x64.Zip(arm64).Count(p => BitConverter.SingleToInt32Bits(p.First) != BitConverter.SingleToInt32Bits(p.Second));
+            }
+
+            Assert.True(differing == 0, $"{differing} of {x64.Length} samples differ from the x86-64 Vector128 output, in two runs");
 
             // Against this machine's fastest path the float dot products sum 8 lanes at a time instead of 4: the
             // outputs differ only by that rounding, carried through the recurrent state (about 57 dB below the signal).

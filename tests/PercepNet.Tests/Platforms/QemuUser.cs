@@ -19,14 +19,14 @@ internal static class QemuUser
     private static readonly KeyValuePair<string, string> FewCollections = new("DOTNET_GCgen0size", "0x10000000");
 
     /// <summary>
-    /// Runs the arm64 <paramref name="program"/> under the emulator; a run killed by a signal (an abort or a crash, exit
-    /// code 128 or more) is run once more for the reason above. A wrong result exits normally and is never retried.
+    /// Runs the arm64 <paramref name="program"/> under the emulator; a run that fails (a crash, or a check that did not
+    /// hold) is run once more for the reason above: a fault of the code under test fails both runs.
     /// </summary>
     public static ChildProcess.Result Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         string[] command = ["-L", SystemRoot, program, .. arguments];
         var withBudget = new Dictionary<string, string>([.. environment ?? new Dictionary<string, string>(), FewCollections]);
         ChildProcess.Result result = ChildProcess.Run(Emulator, command, withBudget);
-        return result.Code >= 128 ? ChildProcess.Run(Emulator, command, withBudget) : result;
+        return result.Code != 0 ? ChildProcess.Run(Emulator, command, withBudget) : result;
     }
 }

@@ -11,11 +11,13 @@ internal sealed class DenoisePipeline
     private readonly StreamDenoiser _stream;
     private long _inputFrames;
     private long _toSkip;
+    private long _tailLeft; // frames of the tail still to push out
 
     public DenoisePipeline(Model model, DenoiserOptions options, int sampleRate, int channels, bool compensateDelay)
     {
         _stream = new StreamDenoiser(sampleRate, channels, model, options);
         _toSkip = compensateDelay ? _stream.Latency : 0;
+        _tailLeft = _stream.Latency;
     }
 
     /// <summary>Why audio of this rate and channel count cannot be denoised, or null when it can.</summary>
@@ -54,14 +56,13 @@ internal sealed class DenoisePipeline
             return [];
         }
 
-        int frames = (int)Math.Min(_tailLeft ?? _stream.Latency, block.Length / Channels);
-        _tailLeft = (_tailLeft ?? _stream.Latency) - frames;
+        int frames = (int)Math.Min(_tailLeft, block.Length / Channels);
+        _tailLeft -= frames;
         Span<float> silence = block[..(frames * Channels)];
         silence.Clear();
         return Run(silence);
     }
 
-    private long? _tailLeft; // frames of the tail still to push out; null before Finish
 
     private Span<float> Run(Span<float> interleaved)
     {

@@ -62,15 +62,7 @@ internal sealed class StoredModel
         int i = 0;
         foreach ((_, float[] values) in parameters.Tensors())
         {
-            TensorValues stored = Tensors[i++];
-            if (stored.Floats is { } floats)
-            {
-                floats.CopyTo(values, 0);
-            }
-            else
-            {
-                stored.ToFloats().CopyTo(values, 0);
-            }
+            Tensors[i++].AsFloats().CopyTo(values, 0);
         }
 
         return parameters;
@@ -318,11 +310,11 @@ internal static class ModelFile
                 w.Write((uint)values.Length);
                 if (model.Quantisation == Quantisation.Int8 && specs[t].IsWeight)
                 {
-                    w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.ToCodes().AsSpan()));
+                    w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsCodes().AsSpan()));
                 }
                 else
                 {
-                    foreach (float v in values.Floats ?? values.ToFloats())
+                    foreach (float v in values.AsFloats())
                     {
                         w.Write(v);
                     }

@@ -28,8 +28,8 @@ internal sealed class CompiledModel
             LayerSpec spec = table[l];
             WeightPrecision layerPrecision = spec.AlwaysFloat ? WeightPrecision.Float32 : precision;
             _layers[l] = spec.Kind == LayerKind.Gru
-                ? GruWeights.From(spec, tensors[t], tensors[t + 1], Biases(tensors[t + 2]), Biases(tensors[t + 3]), layerPrecision)
-                : DenseWeights.From(spec, tensors[t], Biases(tensors[t + 1]), layerPrecision);
+                ? GruWeights.From(spec, tensors[t], tensors[t + 1], tensors[t + 2].AsFloats(), tensors[t + 3].AsFloats(), layerPrecision)
+                : DenseWeights.From(spec, tensors[t], tensors[t + 1].AsFloats(), layerPrecision);
             t += spec.Tensors.Count;
         }
 
@@ -43,8 +43,6 @@ internal sealed class CompiledModel
 
         ScratchBytes = scratch;
     }
-
-    private static float[] Biases(TensorValues values) => values.Floats ?? values.ToFloats();
 
     public ModelShape Shape { get; }
 

@@ -56,20 +56,6 @@ internal sealed record ModelShape(string Preset, int DenseWidth, int Conv1Width,
         new("strength_output", LayerKind.Dense, StrengthGruWidth, Outputs, Activation: Activation.Sigmoid),
     ];
 
-    /// <summary>The table's row named <paramref name="name"/>.</summary>
-    public LayerSpec Layer(string name)
-    {
-        foreach (LayerSpec layer in Layers)
-        {
-            if (layer.Name == name)
-            {
-                return layer;
-            }
-        }
-
-        throw new ArgumentException($"The network has no layer '{name}'.", nameof(name));
-    }
-
     /// <summary>Every tensor of every layer, in file order.</summary>
     public IEnumerable<TensorSpec> Tensors
     {

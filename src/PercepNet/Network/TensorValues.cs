@@ -24,12 +24,12 @@ internal readonly struct TensorValues
 
     public static TensorValues OfCodes(sbyte[] codes) => new(null, codes);
 
-    /// <summary>The values as floats (a copy; int8 codes divided by 256).</summary>
-    public float[] ToFloats()
+    /// <summary>The values as floats: as held, or int8 codes divided by 256.</summary>
+    public float[] AsFloats()
     {
         if (Floats is not null)
         {
-            return (float[])Floats.Clone();
+            return Floats;
         }
 
         var result = new float[Codes!.Length];
@@ -42,7 +42,7 @@ internal readonly struct TensorValues
     }
 
     /// <summary>The values as int8 codes: as held, or floats quantised.</summary>
-    public sbyte[] ToCodes()
+    public sbyte[] AsCodes()
     {
         if (Codes is not null)
         {

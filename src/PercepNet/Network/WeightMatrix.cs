@@ -53,8 +53,8 @@ internal abstract class WeightMatrix
     /// <summary>A matrix of <paramref name="precision"/> holding <paramref name="weights"/> (row-major, as stored: floats or int8 codes).</summary>
     public static WeightMatrix Create(TensorValues weights, int rows, int columns, WeightPrecision precision) =>
         precision == WeightPrecision.Int8
-            ? new Int8WeightMatrix(weights.ToCodes(), rows, columns)
-            : new FloatWeightMatrix(weights.Floats ?? weights.ToFloats(), rows, columns);
+            ? new Int8WeightMatrix(weights.AsCodes(), rows, columns)
+            : new FloatWeightMatrix(weights.AsFloats(), rows, columns);
 }
 
 internal sealed class FloatWeightMatrix : WeightMatrix
